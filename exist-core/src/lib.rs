@@ -17,8 +17,18 @@
 
 mod error;
 mod extract;
+mod home;
 mod indicator;
+mod list;
+mod record;
 
 pub use error::{Error, MAX_QUOTED, Result};
 pub use extract::{Extracted, extract};
+pub use home::{DATABASE_FILE, HOME_ENV, default_database_url, resolve_home};
 pub use indicator::{Indicator, IndicatorKind};
+pub use list::{IndicatorListReader, ListFormat, ListItem, ListReport, REJECTED_SAMPLES};
+pub use record::{
+    Exploit, Hunt, HuntHit, Mentions, NewsItem, Record, RecordKind, RejectedLine, ReputationEntry,
+    RunOutcome, SocialPost, SourceRunStatus, ThreatAttribute, ThreatEvent, ThreatObject,
+    Vulnerability,
+};
