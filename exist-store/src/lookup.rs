@@ -1,0 +1,258 @@
+//! The read path analysts use most: "what is known about X?".
+//!
+//! Every step is an index probe: the exact indicator key; for an IP, the keys of
+//! every network that could contain it (33 or 129 keys, not a range scan over
+//! all networks); for a domain, the host-key range of its subdomains and of URLs
+//! and addresses on it; for an IP, the URLs on it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use exist_core::{Indicator, IndicatorKind, Record, RecordKind};
+use sea_orm::{ConnectionTrait, QueryResult};
+use serde::Serialize;
+
+use crate::error::{Error, QueryContext, Result};
+use crate::keys::{containing_network_keys, domain_range, host_key, indicator_key};
+use crate::sql::Sql;
+use crate::store::Store;
+
+/// How many related indicators (subdomains, URLs on a host) a lookup follows.
+pub const LOOKUP_RELATED_LIMIT: usize = 1000;
+
+/// How a stored indicator relates to the one looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The indicator itself.
+    Exact,
+    /// A subdomain of the domain looked up.
+    Subdomain,
+    /// A URL or e-mail address on the domain or IP looked up.
+    OnHost,
+    /// A network containing the IP looked up.
+    InNetwork,
+}
+
+/// A reputation entry that mentions the indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReputationHit {
+    /// The stored indicator that matched.
+    pub matched: Indicator,
+    /// How it relates to the one looked up.
+    pub relation: Relation,
+    /// The listing source.
+    pub source: String,
+    /// The source's category.
+    pub category: Option<String>,
+    /// The source's description.
+    pub description: Option<String>,
+    /// The source's reference URL.
+    pub reference: Option<String>,
+    /// When this source first listed it.
+    pub first_seen: DateTime<Utc>,
+    /// When this source last listed it.
+    pub last_seen: DateTime<Utc>,
+    /// How many collections saw it.
+    pub sightings: u64,
+}
+
+/// Another record that mentions the indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordHit {
+    /// The stored indicator that matched.
+    pub matched: Indicator,
+    /// How it relates to the one looked up.
+    pub relation: Relation,
+    /// The record kind.
+    pub kind: RecordKind,
+    /// The source.
+    pub source: String,
+    /// The record's natural key.
+    pub key: String,
+    /// The record's title.
+    pub title: String,
+    /// When it was first collected.
+    pub first_seen: DateTime<Utc>,
+    /// When it was last collected.
+    pub last_seen: DateTime<Utc>,
+    /// How many collections saw it.
+    pub sightings: u64,
+    /// The record itself.
+    pub record: Record,
+}
+
+/// Everything stored about one indicator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lookup {
+    /// The indicator looked up.
+    pub indicator: Indicator,
+    /// Reputation entries, exact matches first.
+    pub reputation: Vec<ReputationHit>,
+    /// Other records, exact matches first.
+    pub records: Vec<RecordHit>,
+    /// True when more than [`LOOKUP_RELATED_LIMIT`] related indicators existed
+    /// and only that many were followed.
+    pub truncated: bool,
+}
+
+impl Lookup {
+    /// True when nothing is stored about the indicator.
+    pub fn is_empty(&self) -> bool {
+        self.reputation.is_empty() && self.records.is_empty()
+    }
+}
+
+fn ts(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+fn indicator_of(row: &QueryResult, at: usize) -> Result<Indicator> {
+    let kind: String = row.try_get_by_index(at).ctx("reading an indicator")?;
+    let value: String = row.try_get_by_index(at + 1).ctx("reading an indicator")?;
+    let display: Option<String> = row.try_get_by_index(at + 2).ctx("reading an indicator")?;
+    let kind: IndicatorKind = kind
+        .parse()
+        .map_err(|_| Error::Corrupt(format!("unknown indicator kind {kind:?}")))?;
+    Ok(Indicator::from_canonical(kind, value, display))
+}
+
+impl Store {
+    /// Everything stored that mentions `indicator`, grouped as reputation
+    /// entries and other records.
+    pub async fn lookup(&self, indicator: &Indicator) -> Result<Lookup> {
+        let backend = self.backend();
+        let mut keys: HashMap<String, Relation> = HashMap::new();
+        keys.insert(
+            indicator_key(indicator.kind(), indicator.value()),
+            Relation::Exact,
+        );
+        if let Some(ip) = indicator.ip() {
+            for (k, _) in containing_network_keys(ip) {
+                keys.insert(k, Relation::InNetwork);
+            }
+        }
+        let mut truncated = false;
+        let host_query = match indicator.kind() {
+            IndicatorKind::Domain => Some(domain_range(indicator.value())),
+            IndicatorKind::Ipv4 | IndicatorKind::Ipv6 => {
+                host_key(indicator).map(|k| (k.clone(), k))
+            }
+            _ => None,
+        };
+        if let Some((from, to)) = host_query {
+            let mut sql = Sql::new(backend, "SELECT indicator_key, kind FROM indicators WHERE ");
+            if from == to {
+                sql.push("host_key = ").bind(from);
+            } else {
+                sql.push("host_key >= ")
+                    .bind(from)
+                    .push(" AND host_key < ")
+                    .bind(to);
+            }
+            sql.push(&format!(" LIMIT {}", LOOKUP_RELATED_LIMIT + 1));
+            let rows = self
+                .db
+                .query_all_raw(sql.build())
+                .await
+                .ctx("finding related indicators")?;
+            truncated = rows.len() > LOOKUP_RELATED_LIMIT;
+            for row in rows.iter().take(LOOKUP_RELATED_LIMIT) {
+                let key: String = row.try_get_by_index(0).ctx("reading related indicators")?;
+                let kind: String = row.try_get_by_index(1).ctx("reading related indicators")?;
+                let relation = if kind == "domain" {
+                    Relation::Subdomain
+                } else {
+                    Relation::OnHost
+                };
+                keys.entry(key).or_insert(relation);
+            }
+        }
+        let key_list: Vec<String> = keys.keys().cloned().collect();
+
+        let mut reputation = Vec::new();
+        for chunk in key_list.chunks(500) {
+            let mut sql = Sql::new(
+                backend,
+                "SELECT i.indicator_key, i.kind, i.value, i.display, r.source, r.category, r.description, \
+                 r.reference, r.first_seen, r.last_seen, r.sightings FROM reputation r JOIN indicators i ON \
+                 i.indicator_key = r.indicator_key WHERE r.indicator_key IN ",
+            );
+            sql.bind_list(chunk.iter().cloned());
+            for row in self
+                .db
+                .query_all_raw(sql.build())
+                .await
+                .ctx("looking up reputation")?
+            {
+                let key: String = row.try_get_by_index(0).ctx("reading reputation")?;
+                let sightings: i64 = row.try_get_by_index(10).ctx("reading reputation")?;
+                reputation.push(ReputationHit {
+                    matched: indicator_of(&row, 1)?,
+                    relation: keys.get(&key).copied().unwrap_or(Relation::Exact),
+                    source: row.try_get_by_index(4).ctx("reading reputation")?,
+                    category: row.try_get_by_index(5).ctx("reading reputation")?,
+                    description: row.try_get_by_index(6).ctx("reading reputation")?,
+                    reference: row.try_get_by_index(7).ctx("reading reputation")?,
+                    first_seen: ts(row.try_get_by_index(8).ctx("reading reputation")?),
+                    last_seen: ts(row.try_get_by_index(9).ctx("reading reputation")?),
+                    sightings: u64::try_from(sightings).unwrap_or(0),
+                });
+            }
+        }
+        reputation.sort_by(|a, b| {
+            (a.relation, &a.source, a.matched.value()).cmp(&(
+                b.relation,
+                &b.source,
+                b.matched.value(),
+            ))
+        });
+
+        let mut records = Vec::new();
+        for chunk in key_list.chunks(500) {
+            let mut sql = Sql::new(
+                backend,
+                "SELECT ri.indicator_key, i.kind, i.value, i.display, rec.kind, rec.source, rec.record_key, \
+                 rec.title, rec.body, rec.first_seen, rec.last_seen, rec.sightings FROM record_indicators ri \
+                 JOIN records rec ON rec.id = ri.record_id JOIN indicators i ON i.indicator_key = ri.indicator_key \
+                 WHERE ri.indicator_key IN ",
+            );
+            sql.bind_list(chunk.iter().cloned());
+            for row in self
+                .db
+                .query_all_raw(sql.build())
+                .await
+                .ctx("looking up records")?
+            {
+                let key: String = row.try_get_by_index(0).ctx("reading records")?;
+                let kind: String = row.try_get_by_index(4).ctx("reading records")?;
+                let body: String = row.try_get_by_index(8).ctx("reading records")?;
+                let sightings: i64 = row.try_get_by_index(11).ctx("reading records")?;
+                records.push(RecordHit {
+                    matched: indicator_of(&row, 1)?,
+                    relation: keys.get(&key).copied().unwrap_or(Relation::Exact),
+                    kind: RecordKind::from_name(&kind)
+                        .ok_or_else(|| Error::Corrupt(format!("unknown record kind {kind:?}")))?,
+                    source: row.try_get_by_index(5).ctx("reading records")?,
+                    key: row.try_get_by_index(6).ctx("reading records")?,
+                    title: row.try_get_by_index(7).ctx("reading records")?,
+                    first_seen: ts(row.try_get_by_index(9).ctx("reading records")?),
+                    last_seen: ts(row.try_get_by_index(10).ctx("reading records")?),
+                    sightings: u64::try_from(sightings).unwrap_or(0),
+                    record: serde_json::from_str(&body).map_err(|e| {
+                        Error::Corrupt(format!("record body is not valid JSON: {e}"))
+                    })?,
+                });
+            }
+        }
+        records.sort_by(|a, b| {
+            (a.relation, a.kind, &a.source, &a.key).cmp(&(b.relation, b.kind, &b.source, &b.key))
+        });
+        Ok(Lookup {
+            indicator: indicator.clone(),
+            reputation,
+            records,
+            truncated,
+        })
+    }
+}

@@ -1,0 +1,437 @@
+//! The first schema: the indicator index, reputation entries, other records and
+//! their links to indicators, hunts, and source runs.
+//!
+//! Timestamps are Unix seconds in BIGINT columns: identical on the three
+//! backends, cheap to compare, and per-day counts are integer division.
+//! Indicator keys are hashes (see `keys.rs`), because URLs can be longer than
+//! any backend lets an index key be.
+
+use sea_orm::DbBackend;
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Indicators {
+    Table,
+    IndicatorKey,
+    Kind,
+    Value,
+    Display,
+    HostKey,
+}
+
+#[derive(DeriveIden)]
+enum Reputation {
+    Table,
+    IndicatorKey,
+    Source,
+    Category,
+    Description,
+    Reference,
+    FirstSeen,
+    LastSeen,
+    Sightings,
+}
+
+#[derive(DeriveIden)]
+enum Records {
+    Table,
+    Id,
+    Kind,
+    Source,
+    RecordKey,
+    Title,
+    Body,
+    SearchText,
+    ObservedAt,
+    FirstSeen,
+    LastSeen,
+    Sightings,
+}
+
+#[derive(DeriveIden)]
+enum RecordIndicators {
+    Table,
+    RecordId,
+    IndicatorKey,
+}
+
+#[derive(DeriveIden)]
+enum Hunts {
+    Table,
+    Id,
+    Name,
+    QueryText,
+    Kinds,
+    Notify,
+    Enabled,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum HuntHits {
+    Table,
+    Id,
+    HuntId,
+    RecordKind,
+    Source,
+    RecordKey,
+    MatchedAt,
+    Notified,
+}
+
+#[derive(DeriveIden)]
+enum SourceRuns {
+    Table,
+    Id,
+    Source,
+    StartedAt,
+    FinishedAt,
+    Outcome,
+    Bytes,
+    RecordsRead,
+    RecordsNew,
+    RecordsUpdated,
+    RecordsUnchanged,
+    RecordsRejected,
+    RejectedSamples,
+    Error,
+}
+
+/// A column of ASCII keys compared byte-wise: MySQL's default collations are
+/// case- and accent-insensitive, and the host-key range scans need byte order.
+fn key_column(manager: &SchemaManager<'_>, col: impl IntoIden, len: u32) -> ColumnDef {
+    let mut c = ColumnDef::new(col);
+    if manager.get_database_backend() == DbBackend::MySql {
+        c.custom(Alias::new(format!(
+            "VARCHAR({len}) CHARACTER SET ascii COLLATE ascii_bin"
+        )));
+    } else {
+        c.string_len(len);
+    }
+    c
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Indicators::Table)
+                    .if_not_exists()
+                    .col(
+                        key_column(manager, Indicators::IndicatorKey, 32)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Indicators::Kind).string_len(16).not_null())
+                    .col(ColumnDef::new(Indicators::Value).text().not_null())
+                    .col(ColumnDef::new(Indicators::Display).text().null())
+                    .col(key_column(manager, Indicators::HostKey, 300).null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_indicators_host_key")
+                    .table(Indicators::Table)
+                    .col(Indicators::HostKey)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Reputation::Table)
+                    .if_not_exists()
+                    .col(key_column(manager, Reputation::IndicatorKey, 32).not_null())
+                    .col(ColumnDef::new(Reputation::Source).string_len(64).not_null())
+                    .col(ColumnDef::new(Reputation::Category).string_len(255).null())
+                    .col(ColumnDef::new(Reputation::Description).text().null())
+                    .col(ColumnDef::new(Reputation::Reference).text().null())
+                    .col(
+                        ColumnDef::new(Reputation::FirstSeen)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Reputation::LastSeen)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Reputation::Sightings)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(Reputation::IndicatorKey)
+                            .col(Reputation::Source),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        for (name, col) in [
+            ("idx_reputation_last_seen", Reputation::LastSeen),
+            ("idx_reputation_first_seen", Reputation::FirstSeen),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(Reputation::Table)
+                        .col(col)
+                        .if_not_exists()
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_reputation_source")
+                    .table(Reputation::Table)
+                    .col(Reputation::Source)
+                    .col(Reputation::LastSeen)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Records::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(Records::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Records::Kind).string_len(32).not_null())
+                    .col(ColumnDef::new(Records::Source).string_len(64).not_null())
+                    .col(key_column(manager, Records::RecordKey, 255).not_null())
+                    .col(ColumnDef::new(Records::Title).text().not_null())
+                    .col(ColumnDef::new(Records::Body).text().not_null())
+                    .col(ColumnDef::new(Records::SearchText).text().not_null())
+                    .col(ColumnDef::new(Records::ObservedAt).big_integer().null())
+                    .col(ColumnDef::new(Records::FirstSeen).big_integer().not_null())
+                    .col(ColumnDef::new(Records::LastSeen).big_integer().not_null())
+                    .col(ColumnDef::new(Records::Sightings).big_integer().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_records_natural_key")
+                    .table(Records::Table)
+                    .col(Records::Kind)
+                    .col(Records::Source)
+                    .col(Records::RecordKey)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_records_last_seen")
+                    .table(Records::Table)
+                    .col(Records::LastSeen)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(RecordIndicators::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(RecordIndicators::RecordId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(key_column(manager, RecordIndicators::IndicatorKey, 32).not_null())
+                    .primary_key(
+                        Index::create()
+                            .col(RecordIndicators::IndicatorKey)
+                            .col(RecordIndicators::RecordId),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_record_indicators_record")
+                    .table(RecordIndicators::Table)
+                    .col(RecordIndicators::RecordId)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Hunts::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(Hunts::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Hunts::Name).string_len(255).not_null())
+                    .col(ColumnDef::new(Hunts::QueryText).text().not_null())
+                    .col(ColumnDef::new(Hunts::Kinds).text().not_null())
+                    .col(ColumnDef::new(Hunts::Notify).text().not_null())
+                    .col(ColumnDef::new(Hunts::Enabled).boolean().not_null())
+                    .col(ColumnDef::new(Hunts::CreatedAt).big_integer().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(HuntHits::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(HuntHits::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(HuntHits::HuntId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(HuntHits::RecordKind)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(HuntHits::Source).string_len(64).not_null())
+                    .col(key_column(manager, HuntHits::RecordKey, 255).not_null())
+                    .col(ColumnDef::new(HuntHits::MatchedAt).big_integer().not_null())
+                    .col(ColumnDef::new(HuntHits::Notified).boolean().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_hunt_hits_once")
+                    .table(HuntHits::Table)
+                    .col(HuntHits::HuntId)
+                    .col(HuntHits::RecordKind)
+                    .col(HuntHits::Source)
+                    .col(HuntHits::RecordKey)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(SourceRuns::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(SourceRuns::Id)
+                            .big_integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(SourceRuns::Source).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(SourceRuns::StartedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(SourceRuns::FinishedAt).big_integer().null())
+                    .col(
+                        ColumnDef::new(SourceRuns::Outcome)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(SourceRuns::Bytes).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(SourceRuns::RecordsRead)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SourceRuns::RecordsNew)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SourceRuns::RecordsUpdated)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SourceRuns::RecordsUnchanged)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SourceRuns::RecordsRejected)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SourceRuns::RejectedSamples)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(SourceRuns::Error).text().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_source_runs_source")
+                    .table(SourceRuns::Table)
+                    .col(SourceRuns::Source)
+                    .col(SourceRuns::StartedAt)
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for t in [
+            "source_runs",
+            "hunt_hits",
+            "hunts",
+            "record_indicators",
+            "records",
+            "reputation",
+            "indicators",
+        ] {
+            manager
+                .drop_table(Table::drop().table(Alias::new(t)).if_exists().to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! Counts for dashboards and `exist stats`: per indicator kind, per record kind
+//! and source, and per day.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::ConnectionTrait;
+use serde::Serialize;
+
+use crate::error::{QueryContext, Result};
+use crate::sql::{Sql, day_of};
+use crate::store::Store;
+
+/// Counts of one source.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceCount {
+    /// The source.
+    pub source: String,
+    /// The record kind.
+    pub kind: String,
+    /// How many records.
+    pub count: u64,
+    /// When the source last listed anything.
+    pub last_seen: DateTime<Utc>,
+}
+
+/// New records on one day (by first_seen, UTC).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DayCount {
+    /// The day.
+    pub day: NaiveDate,
+    /// Records first seen that day.
+    pub count: u64,
+}
+
+/// Store-wide counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// Distinct indicators in the index.
+    pub indicators: u64,
+    /// Distinct indicators per kind.
+    pub indicators_by_kind: BTreeMap<String, u64>,
+    /// Records per record kind (reputation entries included).
+    pub records_by_kind: BTreeMap<String, u64>,
+    /// Records per source.
+    pub by_source: Vec<SourceCount>,
+    /// Records first seen per day, the last `days` days with any.
+    pub by_day: Vec<DayCount>,
+}
+
+fn count(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+impl Store {
+    /// Counts per kind, per source, and per day over the last `days` days.
+    pub async fn stats(&self, days: u32, now: DateTime<Utc>) -> Result<Stats> {
+        let backend = self.backend();
+        let q = |text: &str| Sql::new(backend, text).build();
+        let mut indicators_by_kind = BTreeMap::new();
+        for row in self
+            .db
+            .query_all_raw(q("SELECT kind, COUNT(*) FROM indicators GROUP BY kind"))
+            .await
+            .ctx("counting indicators")?
+        {
+            let n: i64 = row.try_get_by_index(1).ctx("counting indicators")?;
+            indicators_by_kind.insert(
+                row.try_get_by_index(0).ctx("counting indicators")?,
+                count(n),
+            );
+        }
+        let mut by_source = Vec::new();
+        let mut records_by_kind = BTreeMap::new();
+        for (sql, what) in [
+            (
+                "SELECT source, 'reputation', COUNT(*), MAX(last_seen) FROM reputation GROUP BY source",
+                "reputation",
+            ),
+            (
+                "SELECT source, kind, COUNT(*), MAX(last_seen) FROM records GROUP BY source, kind",
+                "records",
+            ),
+        ] {
+            for row in self
+                .db
+                .query_all_raw(q(sql))
+                .await
+                .ctx("counting records per source")?
+            {
+                let n: i64 = row.try_get_by_index(2).ctx(what)?;
+                let last: i64 = row.try_get_by_index(3).ctx(what)?;
+                let sc = SourceCount {
+                    source: row.try_get_by_index(0).ctx(what)?,
+                    kind: row.try_get_by_index(1).ctx(what)?,
+                    count: count(n),
+                    last_seen: DateTime::from_timestamp(last, 0).unwrap_or_default(),
+                };
+                *records_by_kind.entry(sc.kind.clone()).or_insert(0) += sc.count;
+                by_source.push(sc);
+            }
+        }
+        by_source.sort_by(|a, b| (&a.kind, &a.source).cmp(&(&b.kind, &b.source)));
+        let since = now.timestamp() - i64::from(days) * 86_400;
+        let mut per_day: BTreeMap<i64, u64> = BTreeMap::new();
+        for table in ["reputation", "records"] {
+            let mut sql = Sql::new(
+                backend,
+                &format!(
+                    "SELECT {day} AS d, COUNT(*) FROM {table} WHERE first_seen >= ",
+                    day = day_of(backend, "first_seen")
+                ),
+            );
+            sql.bind(since).push(" GROUP BY d");
+            for row in self
+                .db
+                .query_all_raw(sql.build())
+                .await
+                .ctx("counting records per day")?
+            {
+                let d: i64 = row.try_get_by_index(0).ctx("counting per day")?;
+                let n: i64 = row.try_get_by_index(1).ctx("counting per day")?;
+                *per_day.entry(d).or_insert(0) += count(n);
+            }
+        }
+        let by_day = per_day
+            .into_iter()
+            .filter_map(|(d, n)| {
+                Some(DayCount {
+                    day: DateTime::from_timestamp(d * 86_400, 0)?.date_naive(),
+                    count: n,
+                })
+            })
+            .collect();
+        Ok(Stats {
+            indicators: indicators_by_kind.values().sum(),
+            indicators_by_kind,
+            records_by_kind,
+            by_source,
+            by_day,
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! Opening a store: the URL decides the backend, and each backend gets the
+//! settings that make the bulk path fast (SQLite: WAL, NORMAL sync, a large
+//! page cache).
+
+use std::path::Path;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+use serde::Serialize;
+
+use crate::error::{Error, QueryContext, Result};
+use crate::migration::Migrator;
+
+/// The store: records and the indicator index in one database.
+///
+/// Cloning is cheap (the connection pool is shared).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+    url: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `exist db info` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreInfo {
+    /// `sqlite`, `postgres` or `mysql`.
+    pub backend: &'static str,
+    /// The URL with any password removed.
+    pub url: String,
+    /// Applied migrations, oldest first.
+    pub migrations: Vec<String>,
+    /// Migrations known to this build but not applied.
+    pub pending: Vec<String>,
+}
+
+/// Removes the password from a database URL, for messages and `db info`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..auth_end].rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            let shown = if userinfo.contains(':') {
+                format!("{user}:***")
+            } else {
+                user.to_owned()
+            };
+            format!("{}://{}{}", &url[..scheme_end], shown, &rest[at..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+fn backend_of(url: &str) -> Option<DbBackend> {
+    let scheme = url.split(':').next()?;
+    match scheme {
+        "sqlite" => Some(DbBackend::Sqlite),
+        "postgres" | "postgresql" => Some(DbBackend::Postgres),
+        "mysql" | "mariadb" => Some(DbBackend::MySql),
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://path?mode=rwc`, `sqlite::memory:`,
+    /// `postgres://…`, `mysql://…`) without migrating it.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let shown = redact_url(url);
+        let backend =
+            backend_of(url).ok_or_else(|| Error::UnsupportedUrl { url: shown.clone() })?;
+        let url = match backend {
+            DbBackend::MySql if url.starts_with("mariadb:") => {
+                url.replacen("mariadb:", "mysql:", 1)
+            }
+            _ => url.to_owned(),
+        };
+        if backend == DbBackend::Sqlite {
+            create_sqlite_dir(&url)?;
+        }
+        let mut opts = ConnectOptions::new(url.clone());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        if backend == DbBackend::Sqlite {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            // One connection: SQLite has one writer anyway, and an in-memory
+            // database exists only on the connection that made it.
+            opts.max_connections(if memory { 1 } else { 4 })
+                .min_connections(1);
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "memory")
+            });
+        } else {
+            opts.max_connections(8);
+        }
+        let db = Database::connect(opts)
+            .await
+            .map_err(|source| Error::Connect {
+                url: shown.clone(),
+                source,
+            })?;
+        Ok(Self { db, url: shown })
+    }
+
+    /// Opens the database at `url` and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.db, None).await.map_err(Error::Migrate)
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// The connection, for code that needs sea-orm directly.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Backend, redacted URL and migration state.
+    pub async fn info(&self) -> Result<StoreInfo> {
+        let applied = Migrator::get_applied_migrations(&self.db)
+            .await
+            .ctx("reading migrations")?;
+        let pending = Migrator::get_pending_migrations(&self.db)
+            .await
+            .ctx("reading migrations")?;
+        Ok(StoreInfo {
+            backend: match self.backend() {
+                DbBackend::Sqlite => "sqlite",
+                DbBackend::Postgres => "postgres",
+                _ => "mysql",
+            },
+            url: self.url.clone(),
+            migrations: applied.iter().map(|m| m.name().to_owned()).collect(),
+            pending: pending.iter().map(|m| m.name().to_owned()).collect(),
+        })
+    }
+}
+
+fn create_sqlite_dir(url: &str) -> Result<()> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_shown() {
+        assert_eq!(
+            redact_url("postgres://u:s3cret@db:5432/x"),
+            "postgres://u:***@db:5432/x"
+        );
+        assert_eq!(
+            redact_url("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_url("sqlite:///tmp/a.db?mode=rwc"),
+            "sqlite:///tmp/a.db?mode=rwc"
+        );
+    }
+}

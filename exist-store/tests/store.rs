@@ -1,0 +1,293 @@
+//! The store's behaviour, the same on SQLite, PostgreSQL and MariaDB.
+
+use chrono::{Duration, TimeZone, Utc};
+use exist_core::{
+    Indicator, IndicatorKind, Record, RecordKind, ReputationEntry, RunOutcome, SocialPost,
+    SourceRunStatus,
+};
+use exist_store::{Relation, Store};
+use exist_tests::all_databases;
+
+fn entry(value: &str, source: &str) -> ReputationEntry {
+    ReputationEntry::new(Indicator::parse(value).expect("indicator"), source)
+}
+
+fn ind(value: &str) -> Indicator {
+    Indicator::parse(value).expect("indicator")
+}
+
+/// Runs `scenario` on every available backend, naming the backend on failure.
+macro_rules! on_every_backend {
+    ($name:literal, |$store:ident| $body:block) => {{
+        for db in all_databases($name).await {
+            let $store = Store::open(&db.url)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}: {e:?}", db.backend));
+            let backend = db.backend;
+            let result = async { $body }.await;
+            if let Err(e) = result {
+                panic!("{backend}: {e:?}");
+            }
+            $store.connection().clone().close().await.ok();
+            db.cleanup().await;
+        }
+    }};
+}
+
+#[tokio::test]
+async fn same_entry_twice_is_one_entry_whose_last_seen_advances() {
+    on_every_backend!("upsert_idempotent", |store| {
+        let t0 = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        let t1 = t0 + Duration::hours(6);
+        let mut e = entry("evil.example", "list");
+        let c = store.upsert_reputation(&[e.clone(), e.clone()], t0).await?;
+        assert_eq!(
+            (c.new, c.updated),
+            (1, 0),
+            "duplicates within a call count once"
+        );
+        e.category = Some("c2".into());
+        let c = store.upsert_reputation(&[e], t1).await?;
+        assert_eq!((c.new, c.updated), (0, 1));
+        let found = store.lookup(&ind("evil.example")).await?;
+        assert_eq!(found.reputation.len(), 1);
+        let hit = &found.reputation[0];
+        assert_eq!((hit.first_seen, hit.last_seen, hit.sightings), (t0, t1, 2));
+        assert_eq!(hit.category.as_deref(), Some("c2"));
+        assert_eq!(hit.relation, Relation::Exact);
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
+
+#[tokio::test]
+async fn domain_lookup_finds_subdomains_and_urls_ip_lookup_finds_networks() {
+    on_every_backend!("lookup_related", |store| {
+        let now = Utc::now();
+        store
+            .upsert_reputation(
+                &[
+                    entry("evil.example", "a"),
+                    entry("cdn.evil.example", "b"),
+                    entry("http://www.evil.example/gate.php", "c"),
+                    entry("notevil.example", "d"),
+                    entry("198.51.100.0/24", "drop"),
+                    entry("198.51.0.0/16", "edrop"),
+                    entry("http://198.51.100.7:8080/x", "urlhaus"),
+                    entry("2001:db8::/32", "v6"),
+                ],
+                now,
+            )
+            .await?;
+        let found = store.lookup(&ind("evil.example")).await?;
+        let got: Vec<(&str, Relation)> = found
+            .reputation
+            .iter()
+            .map(|h| (h.matched.value(), h.relation))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("evil.example", Relation::Exact),
+                ("cdn.evil.example", Relation::Subdomain),
+                ("http://www.evil.example/gate.php", Relation::OnHost),
+            ]
+        );
+        let found = store.lookup(&ind("198.51.100.7")).await?;
+        let mut got: Vec<(&str, Relation)> = found
+            .reputation
+            .iter()
+            .map(|h| (h.matched.value(), h.relation))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("198.51.0.0/16", Relation::InNetwork),
+                ("198.51.100.0/24", Relation::InNetwork),
+                ("http://198.51.100.7:8080/x", Relation::OnHost),
+            ]
+        );
+        let v6 = store.lookup(&ind("2001:db8::1")).await?;
+        assert_eq!(v6.reputation.len(), 1);
+        assert!(store.lookup(&ind("192.0.2.1")).await?.is_empty());
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
+
+fn post(id: &str, text: &str) -> Record {
+    Record::SocialPost(SocialPost {
+        source: "mastodon".into(),
+        platform: "mastodon".into(),
+        id: id.into(),
+        author: "analyst".into(),
+        text: text.into(),
+        url: None,
+        posted_at: None,
+    })
+}
+
+#[tokio::test]
+async fn records_are_indexed_by_what_they_mention() {
+    on_every_backend!("records", |store| {
+        let now = Utc::now();
+        let c = store
+            .upsert_records(
+                &[
+                    post("1", "C2 at hxxp://bad[.]example/gate"),
+                    Record::Reputation(entry("bad.example", "list")),
+                ],
+                now,
+            )
+            .await?;
+        assert_eq!(c.new, 2);
+        let again = store
+            .upsert_records(&[post("1", "C2 at hxxp://bad[.]example/gate")], now)
+            .await?;
+        assert_eq!((again.new, again.updated, again.unchanged), (0, 0, 1));
+        let changed = store
+            .upsert_records(&[post("1", "C2 moved to 192.0.2.10")], now)
+            .await?;
+        assert_eq!(changed.updated, 1);
+        let found = store.lookup(&ind("bad.example")).await?;
+        assert_eq!(found.reputation.len(), 1);
+        assert!(
+            found.records.is_empty(),
+            "links are rebuilt when a record changes"
+        );
+        let found = store.lookup(&ind("192.0.2.10")).await?;
+        assert_eq!(found.records.len(), 1);
+        let hit = &found.records[0];
+        assert_eq!(
+            (
+                hit.kind,
+                hit.source.as_str(),
+                hit.key.as_str(),
+                hit.sightings
+            ),
+            (RecordKind::SocialPost, "mastodon", "1", 3)
+        );
+        assert!(matches!(&hit.record, Record::SocialPost(p) if p.text.contains("192.0.2.10")));
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
+
+#[tokio::test]
+async fn search_pages_through_all_kinds() {
+    on_every_backend!("search", |store| {
+        let now = Utc::now();
+        let mut e = entry("emotet-c2.example", "list");
+        e.description = Some("Emotet epoch 5".into());
+        let mut pct = entry("sure.example", "list");
+        pct.description = Some("100% sure".into());
+        store.upsert_reputation(&[e, pct], now).await?;
+        store
+            .upsert_records(
+                &[post("7", "New EMOTET wave"), post("8", "unrelated")],
+                now + Duration::seconds(5),
+            )
+            .await?;
+        let page = store.search("emotet", 10, 0).await?;
+        let kinds: Vec<RecordKind> = page.hits.iter().map(|h| h.kind).collect();
+        assert_eq!(
+            kinds,
+            [RecordKind::SocialPost, RecordKind::Reputation],
+            "newest first, case-insensitive"
+        );
+        let first = store.search("emotet", 1, 0).await?;
+        assert!(first.has_more);
+        let second = store.search("emotet", 1, 1).await?;
+        assert_eq!((second.hits.len(), second.has_more), (1, false));
+        let pct = store.search("%", 10, 0).await?;
+        assert_eq!(
+            pct.hits
+                .iter()
+                .map(|h| h.title.as_str())
+                .collect::<Vec<_>>(),
+            ["sure.example"],
+            "% is literal"
+        );
+        assert!(
+            store.search("_", 10, 0).await?.hits.is_empty(),
+            "_ is literal"
+        );
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
+
+#[tokio::test]
+async fn stats_prune_and_runs() {
+    on_every_backend!("stats_prune_runs", |store| {
+        let old = Utc.with_ymd_and_hms(2026, 10, 1, 12, 0, 0).unwrap();
+        let new = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+        store
+            .upsert_reputation(&[entry("old.example", "a"), entry("192.0.2.1", "a")], old)
+            .await?;
+        store
+            .upsert_reputation(&[entry("new.example", "b")], new)
+            .await?;
+        store
+            .upsert_records(&[post("1", "see new.example")], new)
+            .await?;
+        let stats = store.stats(90, new).await?;
+        assert_eq!(stats.indicators, 3);
+        assert_eq!(stats.indicators_by_kind.get("domain"), Some(&2));
+        assert_eq!(stats.records_by_kind.get("reputation"), Some(&3));
+        assert_eq!(stats.records_by_kind.get("social_post"), Some(&1));
+        let days: Vec<(String, u64)> = stats
+            .by_day
+            .iter()
+            .map(|d| (d.day.to_string(), d.count))
+            .collect();
+        assert_eq!(
+            days,
+            [("2026-10-01".to_owned(), 2), ("2026-11-20".to_owned(), 2)]
+        );
+        let pruned = store.prune(new - Duration::days(7)).await?;
+        assert_eq!(
+            (pruned.reputation, pruned.records, pruned.indicators),
+            (2, 0, 2)
+        );
+        assert!(store.lookup(&ind("old.example")).await?.is_empty());
+        assert_eq!(store.lookup(&ind("new.example")).await?.reputation.len(), 1);
+
+        let mut run = SourceRunStatus::start("urlhaus");
+        run.outcome = RunOutcome::Failed;
+        run.error = Some("HTTP 401 from https://urlhaus.example/".into());
+        run.rejected = 2;
+        store.record_run(&run).await?;
+        let runs = store.runs(Some("urlhaus"), 5).await?;
+        assert_eq!(runs.len(), 1);
+        assert_eq!(
+            (runs[0].outcome, runs[0].rejected, runs[0].error.as_deref()),
+            (RunOutcome::Failed, 2, run.error.as_deref())
+        );
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
+
+#[tokio::test]
+async fn bulk_batches_and_info() {
+    on_every_backend!("bulk", |store| {
+        let entries: Vec<ReputationEntry> = (0..2500u32)
+            .map(|i| {
+                entry(
+                    &format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255),
+                    "bulk",
+                )
+            })
+            .collect();
+        let c = store.upsert_reputation(&entries, Utc::now()).await?;
+        assert_eq!(c.new, 2500);
+        let c = store.upsert_reputation(&entries, Utc::now()).await?;
+        assert_eq!((c.new, c.updated), (0, 2500));
+        let stats = store.stats(1, Utc::now()).await?;
+        assert_eq!(
+            stats.indicators_by_kind.get(IndicatorKind::Ipv4.as_str()),
+            Some(&2500)
+        );
+        let info = store.info().await?;
+        assert_eq!(info.migrations.len(), 1);
+        assert!(info.pending.is_empty());
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
