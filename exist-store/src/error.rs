@@ -40,6 +40,9 @@ pub enum Error {
         #[source]
         source: sea_orm::DbErr,
     },
+    /// Input handed to the store could not be read (an unreadable list file).
+    #[error("cannot read input: {0}")]
+    Input(String),
     /// A stored value could not be read back (a corrupted or foreign row).
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),

@@ -22,6 +22,7 @@
 //! multi-row statements in one transaction per call (see `ingest`).
 
 mod error;
+mod import;
 mod ingest;
 mod keys;
 mod lookup;
@@ -34,9 +35,10 @@ mod stats;
 mod store;
 
 pub use error::{Error, Result};
+pub use import::{IMPORT_BATCH, ImportSummary};
 pub use ingest::{BATCH_ROWS, UpsertCounts};
 pub use keys::{host_key, indicator_key, reversed_domain};
-pub use lookup::{LOOKUP_RELATED_LIMIT, Lookup, RecordHit, Relation, ReputationHit};
+pub use lookup::{LOOKUP_RELATED_LIMIT, Lookup, LookupGroup, RecordHit, Relation, ReputationHit};
 pub use migration::Migrator;
 pub use prune::PruneReport;
 pub use search::{SearchHit, SearchPage};

@@ -96,10 +96,86 @@ pub struct Lookup {
     pub truncated: bool,
 }
 
+/// The hits of one record kind from one source, with their span of time.
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupGroup {
+    /// The record kind.
+    pub kind: RecordKind,
+    /// The source.
+    pub source: String,
+    /// Earliest first_seen of the group's hits.
+    pub first_seen: DateTime<Utc>,
+    /// Latest last_seen of the group's hits.
+    pub last_seen: DateTime<Utc>,
+    /// Sightings of all the group's hits.
+    pub sightings: u64,
+    /// Reputation hits (for kind `reputation`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reputation: Vec<ReputationHit>,
+    /// Record hits (other kinds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordHit>,
+}
+
 impl Lookup {
     /// True when nothing is stored about the indicator.
     pub fn is_empty(&self) -> bool {
         self.reputation.is_empty() && self.records.is_empty()
+    }
+
+    /// The hits grouped by record kind and source, in kind then source order.
+    pub fn groups(&self) -> Vec<LookupGroup> {
+        let mut groups: std::collections::BTreeMap<(RecordKind, String), LookupGroup> =
+            Default::default();
+        let mut group =
+            |kind: RecordKind, source: &str, first: DateTime<Utc>, last: DateTime<Utc>, n: u64| {
+                let g = groups
+                    .entry((kind, source.to_owned()))
+                    .or_insert_with(|| LookupGroup {
+                        kind,
+                        source: source.to_owned(),
+                        first_seen: first,
+                        last_seen: last,
+                        sightings: 0,
+                        reputation: Vec::new(),
+                        records: Vec::new(),
+                    });
+                g.first_seen = g.first_seen.min(first);
+                g.last_seen = g.last_seen.max(last);
+                g.sightings += n;
+                (kind, source.to_owned())
+            };
+        let mut rep_keys = Vec::new();
+        for h in &self.reputation {
+            rep_keys.push((
+                group(
+                    RecordKind::Reputation,
+                    &h.source,
+                    h.first_seen,
+                    h.last_seen,
+                    h.sightings,
+                ),
+                h,
+            ));
+        }
+        let mut rec_keys = Vec::new();
+        for h in &self.records {
+            rec_keys.push((
+                group(h.kind, &h.source, h.first_seen, h.last_seen, h.sightings),
+                h,
+            ));
+        }
+        for (k, h) in rep_keys {
+            if let Some(g) = groups.get_mut(&k) {
+                g.reputation.push(h.clone());
+            }
+        }
+        for (k, h) in rec_keys {
+            if let Some(g) = groups.get_mut(&k) {
+                g.records.push(h.clone());
+            }
+        }
+        groups.into_values().collect()
     }
 }
 
