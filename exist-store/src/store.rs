@@ -109,7 +109,10 @@ impl Store {
                     .pragma("temp_store", "memory")
             });
         } else {
-            opts.max_connections(8);
+            // A refused connection should fail in seconds, not after sqlx's 30 s.
+            opts.max_connections(8)
+                .map_sqlx_postgres_pool_opts(|o| o.acquire_timeout(Duration::from_secs(5)))
+                .map_sqlx_mysql_pool_opts(|o| o.acquire_timeout(Duration::from_secs(5)));
         }
         let db = Database::connect(opts)
             .await

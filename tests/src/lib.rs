@@ -36,13 +36,13 @@ pub struct TestDb {
 impl TestDb {
     /// Drops the database on its server (SQLite files go with their temp dir).
     pub async fn cleanup(self) {
-        if let Some((server, name)) = &self.server {
-            if let Ok(db) = Database::connect(server.as_str()).await {
-                let _ = db
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                    .await;
-                let _ = db.close().await;
-            }
+        if let Some((server, name)) = &self.server
+            && let Ok(db) = Database::connect(server.as_str()).await
+        {
+            let _ = db
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await;
+            let _ = db.close().await;
         }
     }
 }

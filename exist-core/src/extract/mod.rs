@@ -454,33 +454,32 @@ fn classify_word(
         if let (Some(_), true) = (
             parse_ip(addr),
             !len.is_empty() && len.bytes().all(|b| b.is_ascii_digit()),
-        ) {
-            if let Ok(ind) = Indicator::parse(w) {
-                out.push(ind, chunk.span(s, e));
-            }
+        ) && let Ok(ind) = Indicator::parse(w)
+        {
+            out.push(ind, chunk.span(s, e));
         }
         return;
     }
     if let Some(at) = w.rfind('@') {
         let (local, domain) = (&w[..at], &w[at + 1..]);
-        if is_email_local_part(local) {
-            if let Ok(d) = canonical_domain(domain) {
-                let display = d
-                    .unicode
-                    .as_ref()
-                    .map(|u| format!("{}@{u}", local.to_lowercase()));
-                let email = Indicator::from_canonical(
-                    IndicatorKind::Email,
-                    format!("{}@{}", local.to_lowercase(), d.ascii),
-                    display,
-                );
-                out.push(email, chunk.span(s, e));
-                out.push(
-                    Indicator::from_canonical(IndicatorKind::Domain, d.ascii, d.unicode),
-                    chunk.span(s + at + 1, e),
-                );
-                return;
-            }
+        if is_email_local_part(local)
+            && let Ok(d) = canonical_domain(domain)
+        {
+            let display = d
+                .unicode
+                .as_ref()
+                .map(|u| format!("{}@{u}", local.to_lowercase()));
+            let email = Indicator::from_canonical(
+                IndicatorKind::Email,
+                format!("{}@{}", local.to_lowercase(), d.ascii),
+                display,
+            );
+            out.push(email, chunk.span(s, e));
+            out.push(
+                Indicator::from_canonical(IndicatorKind::Domain, d.ascii, d.unicode),
+                chunk.span(s + at + 1, e),
+            );
+            return;
         }
         classify_word(t, s + at + 1, e, b'@', chunk, text, out);
         return;
@@ -489,11 +488,10 @@ fn classify_word(
         if w.bytes().filter(|&b| b == b':').count() >= 2
             && w.bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            && let Some(ip) = parse_ip(w)
         {
-            if let Some(ip) = parse_ip(w) {
-                out.push(ip_indicator(ip), chunk.span(s, e));
-                return;
-            }
+            out.push(ip_indicator(ip), chunk.span(s, e));
+            return;
         }
         let mut p = s;
         for part in w.split(':') {

@@ -319,10 +319,10 @@ fn classify(s: &str) -> std::result::Result<Indicator, &'static str> {
             u.display,
         ));
     }
-    if let Some((addr, len)) = s.split_once('/') {
-        if let Some(cidr) = canonical_cidr(addr, len) {
-            return cidr;
-        }
+    if let Some((addr, len)) = s.split_once('/')
+        && let Some(cidr) = canonical_cidr(addr, len)
+    {
+        return cidr;
     }
     if let Some(at) = s.rfind('@') {
         return canonical_email(&s[..at], &s[at + 1..]);
