@@ -14,7 +14,7 @@
 //! only free text needs (a dotted number after `version` is not an address, a
 //! name after `/` is a path segment or a detection name, not a host).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -196,24 +196,38 @@ fn trim_wrappers(mut w: &[u8]) -> &[u8] {
     w
 }
 
+/// Deduplicates by (kind, value) without allocating for values already seen:
+/// repeated indicators are the common case in reports.
 #[derive(Default)]
 struct Collector {
-    seen: HashSet<(IndicatorKind, String)>,
+    /// Fingerprint → indexes into `found` with that fingerprint.
+    seen: HashMap<u64, Vec<usize>>,
     found: Vec<Extracted>,
+}
+
+fn fingerprint(kind: IndicatorKind, value: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    kind.hash(&mut h);
+    value.hash(&mut h);
+    h.finish()
 }
 
 impl Collector {
     fn push(&mut self, indicator: Indicator, (start, end): (usize, usize)) {
-        if self
-            .seen
-            .insert((indicator.kind(), indicator.value().to_owned()))
-        {
-            self.found.push(Extracted {
-                indicator,
-                start,
-                end,
-            });
+        let fp = fingerprint(indicator.kind(), indicator.value());
+        // Same fingerprint is confirmed against the values, so a hash
+        // collision can never drop an indicator.
+        let same = self.seen.entry(fp).or_default();
+        if same.iter().any(|&i| self.found[i].indicator == indicator) {
+            return;
         }
+        same.push(self.found.len());
+        self.found.push(Extracted {
+            indicator,
+            start,
+            end,
+        });
     }
 }
 
@@ -228,7 +242,9 @@ fn scan_chunk(text: &str, start: usize, end: usize, out: &mut Collector) {
     };
     let t: &str = &chunk.text;
     let mut covered: Vec<(usize, usize)> = Vec::new();
-    for sep in memchr::memmem::find_iter(t.as_bytes(), b"://") {
+    static SCHEME_SEPARATOR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
+    for sep in SCHEME_SEPARATOR.find_iter(t.as_bytes()) {
         if covered.last().is_some_and(|&(_, e)| sep < e) {
             continue;
         }

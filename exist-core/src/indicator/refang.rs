@@ -68,10 +68,17 @@ const SCHEMES: &[(&str, &str)] = &[
     ("fxp", "ftp"),
 ];
 
-/// True when `s` may contain something [`refang`] would change.
+/// True when `s` may contain something [`refang`] would change: a bracket or
+/// backslash, or a defanged scheme (`hxxp`, `hxtp`, `fxp`). Cheap, because most
+/// chunks of text need no refanging.
 pub(crate) fn may_be_defanged(s: &[u8]) -> bool {
-    s.iter()
-        .any(|b| matches!(b, b'[' | b'(' | b'{' | b'\\' | b'x' | b'X'))
+    s.iter().any(|b| matches!(b, b'[' | b'(' | b'{' | b'\\'))
+        || s.windows(3).any(|w| {
+            matches!(w[2], b'p' | b'P')
+                && (w[..2].eq_ignore_ascii_case(b"xx")
+                    || w[..2].eq_ignore_ascii_case(b"xt")
+                    || w[..2].eq_ignore_ascii_case(b"fx"))
+        })
 }
 
 fn starts_with_ci(hay: &[u8], needle: &str) -> bool {
