@@ -334,6 +334,7 @@ fn emit_url(
     let host = host_indicator(parsed.host.clone());
     let url = Indicator::from_canonical(IndicatorKind::Url, parsed.value, parsed.display);
     out.push(url, chunk.span(start, end));
+    let Some(host) = host else { return Some(end) };
     let hr = (
         start + parsed.host_range.start - shift,
         start + parsed.host_range.end - shift,

@@ -158,3 +158,10 @@ fn ipv6_and_ports() {
     );
     assert!(values("at 10:30:00 std::string").is_empty());
 }
+
+#[test]
+fn url_hosts_are_reported_only_when_they_stand_alone() {
+    // Found by the property test: every reported value must re-parse to itself.
+    assert_eq!(values("see http://e.com/ now"), ["http://e.com/", "e.com"]);
+    assert_eq!(values("see http://main.rs/x now"), ["http://main.rs/x"]);
+}

@@ -122,7 +122,9 @@ fn canonical_host_name(original: &str, standalone: bool) -> Result<CanonicalDoma
     }
     if labels.len() == 2 {
         let first = labels[0];
-        if CODE_RECEIVERS.contains(&first) {
+        // .com/.net/.org names like data.com or e.com are real hosts; the rule is
+        // for member names that happen to be TLDs (`this.name`, `self.id`).
+        if CODE_RECEIVERS.contains(&first) && !matches!(tld, "com" | "net" | "org") {
             return Err("looks like a code identifier (receiver.member)");
         }
         if looks_like_file_name(first, tld) {
@@ -215,6 +217,8 @@ mod tests {
         assert_eq!(ok("notion.so"), "notion.so");
         assert_eq!(ok("microsoft-update.zip"), "microsoft-update.zip");
         assert_eq!(ok("_dmarc.example.org"), "_dmarc.example.org");
+        assert_eq!(ok("e.com"), "e.com");
+        assert_eq!(ok("data.net"), "data.net");
     }
 
     #[test]
@@ -240,6 +244,7 @@ mod tests {
             "1.2.3.4.5",
             "-bad.com",
             "a..com",
+            "self.id",
         ] {
             assert!(canonical_domain(s).is_err(), "{s} accepted");
         }

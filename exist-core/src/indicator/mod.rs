@@ -243,7 +243,7 @@ impl Indicator {
         match self.kind {
             IndicatorKind::Url => {
                 let url = canonical_url(&self.value).ok()?;
-                Some(host_indicator(url.host))
+                host_indicator(url.host)
             }
             IndicatorKind::Email => {
                 let domain = &self.value[self.value.rfind('@')? + 1..];
@@ -281,12 +281,20 @@ impl FromStr for Indicator {
     }
 }
 
-pub(crate) fn host_indicator(host: UrlHost) -> Indicator {
+/// The host of a URL as an indicator of its own. `None` when the name, fine as
+/// the host of a URL with a scheme, would not stand alone as a domain (`main.rs`
+/// in `http://main.rs/`): every reported indicator must re-parse to itself.
+pub(crate) fn host_indicator(host: UrlHost) -> Option<Indicator> {
     match host {
         UrlHost::Domain { ascii, unicode } => {
-            Indicator::with_display(IndicatorKind::Domain, ascii, unicode)
+            canonical_domain(&ascii).ok()?;
+            Some(Indicator::with_display(
+                IndicatorKind::Domain,
+                ascii,
+                unicode,
+            ))
         }
-        UrlHost::Ip(ip) => ip_indicator(ip),
+        UrlHost::Ip(ip) => Some(ip_indicator(ip)),
     }
 }
 

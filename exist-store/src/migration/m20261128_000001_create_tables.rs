@@ -114,6 +114,25 @@ fn key_column(manager: &SchemaManager<'_>, col: impl IntoIden, len: u32) -> Colu
     c
 }
 
+/// Creates index `name` on `table(cols)`.
+async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut idx = Index::create();
+    idx.name(name).table(table).if_not_exists();
+    for c in cols {
+        idx.col(c);
+    }
+    if unique {
+        idx.unique();
+    }
+    manager.create_index(idx.to_owned()).await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -134,16 +153,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_indicators_host_key")
-                    .table(Indicators::Table)
-                    .col(Indicators::HostKey)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_indicators_host_key",
+            Indicators::Table,
+            vec![Indicators::HostKey.into_iden()],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -182,28 +199,26 @@ impl MigrationTrait for Migration {
             ("idx_reputation_last_seen", Reputation::LastSeen),
             ("idx_reputation_first_seen", Reputation::FirstSeen),
         ] {
-            manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(Reputation::Table)
-                        .col(col)
-                        .if_not_exists()
-                        .to_owned(),
-                )
-                .await?;
-        }
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_reputation_source")
-                    .table(Reputation::Table)
-                    .col(Reputation::Source)
-                    .col(Reputation::LastSeen)
-                    .if_not_exists()
-                    .to_owned(),
+            index(
+                manager,
+                name,
+                Reputation::Table,
+                vec![col.into_iden()],
+                false,
             )
             .await?;
+        }
+        index(
+            manager,
+            "idx_reputation_source",
+            Reputation::Table,
+            vec![
+                Reputation::Source.into_iden(),
+                Reputation::LastSeen.into_iden(),
+            ],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -230,29 +245,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_records_natural_key")
-                    .table(Records::Table)
-                    .col(Records::Kind)
-                    .col(Records::Source)
-                    .col(Records::RecordKey)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_records_last_seen")
-                    .table(Records::Table)
-                    .col(Records::LastSeen)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_records_natural_key",
+            Records::Table,
+            vec![
+                Records::Kind.into_iden(),
+                Records::Source.into_iden(),
+                Records::RecordKey.into_iden(),
+            ],
+            true,
+        )
+        .await?;
+        index(
+            manager,
+            "idx_records_last_seen",
+            Records::Table,
+            vec![Records::LastSeen.into_iden()],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -273,16 +285,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_record_indicators_record")
-                    .table(RecordIndicators::Table)
-                    .col(RecordIndicators::RecordId)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_record_indicators_record",
+            RecordIndicators::Table,
+            vec![RecordIndicators::RecordId.into_iden()],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -330,20 +340,19 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_hunt_hits_once")
-                    .table(HuntHits::Table)
-                    .col(HuntHits::HuntId)
-                    .col(HuntHits::RecordKind)
-                    .col(HuntHits::Source)
-                    .col(HuntHits::RecordKey)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_hunt_hits_once",
+            HuntHits::Table,
+            vec![
+                HuntHits::HuntId.into_iden(),
+                HuntHits::RecordKind.into_iden(),
+                HuntHits::Source.into_iden(),
+                HuntHits::RecordKey.into_iden(),
+            ],
+            true,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -404,17 +413,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_source_runs_source")
-                    .table(SourceRuns::Table)
-                    .col(SourceRuns::Source)
-                    .col(SourceRuns::StartedAt)
-                    .if_not_exists()
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "idx_source_runs_source",
+            SourceRuns::Table,
+            vec![
+                SourceRuns::Source.into_iden(),
+                SourceRuns::StartedAt.into_iden(),
+            ],
+            false,
+        )
+        .await?;
         Ok(())
     }
 
