@@ -88,6 +88,8 @@ enum Inner<R: Read> {
         reader: BufReader<R>,
         line: u64,
         buf: String,
+        /// Set after a read error: the error is reported once, then the read ends.
+        failed: bool,
     },
     Csv {
         records: csv::StringRecordsIntoIter<BufReader<R>>,
@@ -126,6 +128,7 @@ impl<R: Read> IndicatorListReader<R> {
                 reader,
                 line: 0,
                 buf: String::new(),
+                failed: false,
             },
         };
         Ok(Self {
@@ -189,13 +192,23 @@ impl<R: Read> Iterator for IndicatorListReader<R> {
 
     fn next(&mut self) -> Option<ListItem> {
         match &mut self.inner {
-            Inner::Lines { reader, line, buf } => loop {
+            Inner::Lines {
+                reader,
+                line,
+                buf,
+                failed,
+            } => loop {
+                if *failed {
+                    return None;
+                }
                 buf.clear();
                 let mut bytes = Vec::new();
                 match reader.read_until(b'\n', &mut bytes) {
                     Ok(0) => return None,
                     Ok(_) => {}
                     Err(e) => {
+                        // Reported once; a reader that failed is not read again.
+                        *failed = true;
                         *line += 1;
                         return Some(rejected(*line, "", format!("read error: {e}")));
                     }
@@ -308,6 +321,23 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(&items[1], ListItem::Rejected(r) if r.line == 4));
+    }
+
+    /// A reader that fails every read, like a file on a vanished mount.
+    struct Broken;
+
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("device gone"))
+        }
+    }
+
+    #[test]
+    fn a_failing_reader_ends_the_list() {
+        match IndicatorListReader::new(Broken, "t") {
+            Err(e) => assert!(e.to_string().contains("indicator list")),
+            Ok(r) => assert!(r.count() <= 1),
+        }
     }
 
     #[test]
