@@ -10,6 +10,11 @@ fn exist(home: &std::path::Path) -> Command {
     c
 }
 
+/// Runs `cmd`, expects success, and parses its standard output as JSON.
+fn json_stdout(cmd: &mut Command) -> serde_json::Value {
+    json_of(&cmd.assert().success().get_output().stdout)
+}
+
 fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
 }
@@ -41,10 +46,8 @@ fn extract_reads_stdin_and_prints_json_lines_with_spans() {
         .arg("extract")
         .write_stdin(text)
         .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+        .success();
+    let out = out.get_output().stdout.clone();
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out)
         .lines()
         .map(|l| json_of(l.as_bytes()))
@@ -77,14 +80,8 @@ fn import_then_lookup_then_reimport() {
         .stdout(predicate::str::contains(
             "ipsum: read 393, new 393, updated 0, rejected 0",
         ));
-    let out = exist(home.path())
-        .args(["lookup", "77.90.185[.]20", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let out = json_stdout(exist(home.path()).args(["lookup", "77.90.185[.]20", "--json"]));
+    let v = out;
     assert_eq!(v["indicator"]["value"], "77.90.185.20");
     assert_eq!(v["groups"][0]["kind"], "reputation");
     assert_eq!(v["groups"][0]["source"], "ipsum");
@@ -95,14 +92,8 @@ fn import_then_lookup_then_reimport() {
         .assert()
         .success()
         .stdout(predicate::str::contains("new 0, updated 393"));
-    let out = exist(home.path())
-        .args(["lookup", "77.90.185.20", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(json_of(&out)["groups"][0]["sightings"], 2);
+    let out = json_stdout(exist(home.path()).args(["lookup", "77.90.185.20", "--json"]));
+    assert_eq!(out["groups"][0]["sightings"], 2);
     exist(home.path())
         .args(["lookup", "192.0.2.1"])
         .assert()
@@ -123,15 +114,12 @@ fn import_reports_malformed_lines_with_numbers() {
         "# exported\nindicator,category,description\nevil.example,c2,Emotet\nnot an indicator,x,y\n,,\nhxxp://x[.]example/p,phishing,\n",
     )
     .expect("write");
-    let out = exist(home.path())
-        .args(["import", "--source", "mine", "--json"])
-        .arg(&csv)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v = json_of(&out);
+    let out = json_stdout(
+        exist(home.path())
+            .args(["import", "--source", "mine", "--json"])
+            .arg(&csv),
+    );
+    let v = out;
     assert_eq!(
         (
             v["read"].as_u64(),
@@ -141,22 +129,10 @@ fn import_reports_malformed_lines_with_numbers() {
         (Some(4), Some(2), Some(2))
     );
     assert_eq!(v["rejected_samples"][0]["line"], 4);
-    let out = exist(home.path())
-        .args(["search", "emotet", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(json_of(&out)["hits"][0]["title"], "evil.example");
-    let out = exist(home.path())
-        .args(["stats", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let s = json_of(&out);
+    let out = json_stdout(exist(home.path()).args(["search", "emotet", "--json"]));
+    assert_eq!(out["hits"][0]["title"], "evil.example");
+    let out = json_stdout(exist(home.path()).args(["stats", "--json"]));
+    let s = out;
     assert_eq!(s["indicators"], 2);
     assert_eq!(s["records_by_kind"]["reputation"], 2);
 }
@@ -193,17 +169,17 @@ async fn import_and_lookup_on_every_backend() {
                 .arg(fixture("feeds/maltrail/emotet.txt"))
                 .assert()
                 .success();
-            exist(home.path())
-                .args(["--database-url", &url, "lookup", "66.210.228.178", "--json"])
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone()
+            json_stdout(exist(home.path()).args([
+                "--database-url",
+                &url,
+                "lookup",
+                "66.210.228.178",
+                "--json",
+            ]))
         })
         .await
         .expect("join");
-        let v = json_of(&out);
+        let v = out;
         let hits = v["groups"][0]["reputation"]
             .as_array()
             .cloned()

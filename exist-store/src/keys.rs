@@ -8,8 +8,6 @@
 //!   their parent; URLs and e-mail addresses carry the key of their host, IP
 //!   addresses and URLs on an IP carry `ip:<address>`.
 
-use std::net::IpAddr;
-
 use exist_core::{Indicator, IndicatorKind};
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -51,29 +49,15 @@ pub fn domain_range(domain: &str) -> (String, String) {
     (from, to)
 }
 
-/// The keys of every CIDR network that contains `ip`.
-pub fn containing_network_keys(ip: IpAddr) -> Vec<(String, String)> {
-    let (bits, full) = match ip {
-        IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32u32),
-        IpAddr::V6(v6) => (u128::from(v6), 128u32),
-    };
-    (0..full)
-        .map(|len| {
-            let value = match ip {
-                IpAddr::V4(_) => {
-                    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-                    format!("{}/{len}", std::net::Ipv4Addr::from(bits as u32 & mask))
-                }
-                IpAddr::V6(_) => {
-                    let mask = if len == 0 {
-                        0
-                    } else {
-                        u128::MAX << (128 - len)
-                    };
-                    format!("{}/{len}", std::net::Ipv6Addr::from(bits & mask))
-                }
-            };
-            (indicator_key(IndicatorKind::Cidr, &value), value)
+/// The keys (and values) of every CIDR network that contains the IP `ip`.
+pub fn containing_network_keys(ip: &Indicator) -> Vec<(String, String)> {
+    ip.containing_networks()
+        .into_iter()
+        .map(|net| {
+            (
+                indicator_key(IndicatorKind::Cidr, net.value()),
+                net.value().to_owned(),
+            )
         })
         .collect()
 }
@@ -111,7 +95,7 @@ mod tests {
 
     #[test]
     fn containing_networks() {
-        let nets = containing_network_keys("192.0.2.77".parse().expect("ip"));
+        let nets = containing_network_keys(&Indicator::parse("192.0.2.77").expect("ip"));
         assert_eq!(nets.len(), 32);
         assert!(nets.iter().any(|(_, v)| v == "192.0.2.0/24"));
         assert!(nets.iter().any(|(_, v)| v == "0.0.0.0/0"));

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::error::{Error, QueryContext, Result};
 use crate::keys::{containing_network_keys, domain_range, host_key, indicator_key};
-use crate::sql::Sql;
+use crate::sql::{Sql, from_unix};
 use crate::store::Store;
 
 /// How many related indicators (subdomains, URLs on a host) a lookup follows.
@@ -179,10 +179,6 @@ impl Lookup {
     }
 }
 
-fn ts(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(secs, 0).unwrap_or_default()
-}
-
 fn indicator_of(row: &QueryResult, at: usize) -> Result<Indicator> {
     let kind: String = row.try_get_by_index(at).ctx("reading an indicator")?;
     let value: String = row.try_get_by_index(at + 1).ctx("reading an indicator")?;
@@ -203,10 +199,8 @@ impl Store {
             indicator_key(indicator.kind(), indicator.value()),
             Relation::Exact,
         );
-        if let Some(ip) = indicator.ip() {
-            for (k, _) in containing_network_keys(ip) {
-                keys.insert(k, Relation::InNetwork);
-            }
+        for (k, _) in containing_network_keys(indicator) {
+            keys.insert(k, Relation::InNetwork);
         }
         let mut truncated = false;
         let host_query = match indicator.kind() {
@@ -270,8 +264,8 @@ impl Store {
                     category: row.try_get_by_index(5).ctx("reading reputation")?,
                     description: row.try_get_by_index(6).ctx("reading reputation")?,
                     reference: row.try_get_by_index(7).ctx("reading reputation")?,
-                    first_seen: ts(row.try_get_by_index(8).ctx("reading reputation")?),
-                    last_seen: ts(row.try_get_by_index(9).ctx("reading reputation")?),
+                    first_seen: from_unix(row.try_get_by_index(8).ctx("reading reputation")?),
+                    last_seen: from_unix(row.try_get_by_index(9).ctx("reading reputation")?),
                     sightings: u64::try_from(sightings).unwrap_or(0),
                 });
             }
@@ -312,8 +306,8 @@ impl Store {
                     source: row.try_get_by_index(5).ctx("reading records")?,
                     key: row.try_get_by_index(6).ctx("reading records")?,
                     title: row.try_get_by_index(7).ctx("reading records")?,
-                    first_seen: ts(row.try_get_by_index(9).ctx("reading records")?),
-                    last_seen: ts(row.try_get_by_index(10).ctx("reading records")?),
+                    first_seen: from_unix(row.try_get_by_index(9).ctx("reading records")?),
+                    last_seen: from_unix(row.try_get_by_index(10).ctx("reading records")?),
                     sightings: u64::try_from(sightings).unwrap_or(0),
                     record: serde_json::from_str(&body).map_err(|e| {
                         Error::Corrupt(format!("record body is not valid JSON: {e}"))

@@ -5,7 +5,7 @@ use exist_core::{RunOutcome, SourceRunStatus};
 use sea_orm::{ConnectionTrait, Value};
 
 use crate::error::{Error, QueryContext, Result};
-use crate::sql::Sql;
+use crate::sql::{Sql, from_unix};
 use crate::store::Store;
 
 fn outcome_name(o: RunOutcome) -> &'static str {
@@ -81,7 +81,7 @@ impl Store {
                 let outcome: String = r.try_get_by_index(3).ctx("reading source runs")?;
                 Ok(SourceRunStatus {
                     source: r.try_get_by_index(0).ctx("reading source runs")?,
-                    started_at: DateTime::from_timestamp(g(1)?, 0).unwrap_or_default(),
+                    started_at: from_unix(g(1)?),
                     finished_at: finished.and_then(|t| DateTime::from_timestamp(t, 0)),
                     outcome: outcome_of(&outcome)?,
                     bytes: u(4)?,

@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::error::{Error, QueryContext, Result};
-use crate::sql::{Sql, contains_pattern, ilike, like_escape};
+use crate::sql::{Sql, contains_pattern, from_unix, ilike, like_escape};
 use crate::store::Store;
 
 /// One search result.
@@ -70,7 +70,7 @@ impl Store {
                     .ok_or_else(|| Error::Corrupt(format!("unknown record kind {kind:?}")))?,
                 source: row.try_get_by_index(1).ctx("reading search hits")?,
                 title: row.try_get_by_index(2).ctx("reading search hits")?,
-                last_seen: DateTime::from_timestamp(last_seen, 0).unwrap_or_default(),
+                last_seen: from_unix(last_seen),
             });
         }
         let has_more = hits.len() as u64 > limit;

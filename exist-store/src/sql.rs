@@ -3,6 +3,7 @@
 //! numbered for PostgreSQL and `?` elsewhere, and the few dialect differences
 //! (upsert syntax, integer division) are spelled once here.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{DbBackend, Statement, Value};
 
 pub(crate) struct Sql {
@@ -107,4 +108,10 @@ pub(crate) fn like_escape(backend: DbBackend) -> &'static str {
         DbBackend::MySql => " ESCAPE '\\\\'",
         _ => " ESCAPE '\\'",
     }
+}
+
+/// A Unix-seconds column value as a time (the epoch for values out of range,
+/// which only a foreign row could hold).
+pub(crate) fn from_unix(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }

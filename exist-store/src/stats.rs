@@ -8,7 +8,7 @@ use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::error::{QueryContext, Result};
-use crate::sql::{Sql, day_of};
+use crate::sql::{Sql, day_of, from_unix};
 use crate::store::Store;
 
 /// Counts of one source.
@@ -94,7 +94,7 @@ impl Store {
                     source: row.try_get_by_index(0).ctx(what)?,
                     kind: row.try_get_by_index(1).ctx(what)?,
                     count: count(n),
-                    last_seen: DateTime::from_timestamp(last, 0).unwrap_or_default(),
+                    last_seen: from_unix(last),
                 };
                 *records_by_kind.entry(sc.kind.clone()).or_insert(0) += sc.count;
                 by_source.push(sc);

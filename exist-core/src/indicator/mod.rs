@@ -241,10 +241,7 @@ impl Indicator {
     /// e-mail's domain. `None` for other kinds.
     pub fn host(&self) -> Option<Indicator> {
         match self.kind {
-            IndicatorKind::Url => {
-                let url = canonical_url(&self.value).ok()?;
-                host_indicator(url.host)
-            }
+            IndicatorKind::Url => host_indicator(url::host_of_canonical(&self.value)?),
             IndicatorKind::Email => {
                 let domain = &self.value[self.value.rfind('@')? + 1..];
                 let d = canonical_domain(domain).ok()?;
@@ -256,6 +253,22 @@ impl Indicator {
             }
             _ => None,
         }
+    }
+
+    /// For an IP address, every network that contains it, as CIDR indicators
+    /// from `/0` to one bit short of the address itself (the store finds
+    /// blocklisted networks by probing exactly these). Empty for other kinds.
+    pub fn containing_networks(&self) -> Vec<Indicator> {
+        let Some(ip) = self.ip() else {
+            return Vec::new();
+        };
+        let full = if ip.is_ipv4() { 32 } else { 128 };
+        (0..full)
+            .filter_map(|len| {
+                let net = host::network(ip, len)?;
+                Some(Self::new(IndicatorKind::Cidr, format!("{net}/{len}")))
+            })
+            .collect()
     }
 
     /// The address of an IP indicator.
