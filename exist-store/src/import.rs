@@ -55,6 +55,9 @@ impl Store {
             }
         }
         self.record_run(&status).await?;
+        if result.is_ok() {
+            self.refresh_statistics().await?;
+        }
         result
     }
 
@@ -90,5 +93,26 @@ impl Store {
             summary.updated += c.updated;
         }
         Ok(summary)
+    }
+}
+
+impl Store {
+    /// Refreshes the query planner's statistics after a bulk change, so that
+    /// plans chosen for an empty table are not kept for a million rows.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        use sea_orm::{ConnectionTrait, DbBackend};
+        let sql = match self.backend() {
+            DbBackend::Postgres => "ANALYZE indicators, reputation",
+            DbBackend::MySql => "ANALYZE TABLE indicators, reputation",
+            _ => "PRAGMA optimize",
+        };
+        self.db
+            .execute_unprepared(sql)
+            .await
+            .map_err(|source| Error::Query {
+                what: "refreshing statistics",
+                source,
+            })?;
+        Ok(())
     }
 }

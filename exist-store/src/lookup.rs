@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use exist_core::{Indicator, IndicatorKind, Record, RecordKind};
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::{ConnectionTrait, QueryResult, Value};
 use serde::Serialize;
 
 use crate::error::{Error, QueryContext, Result};
@@ -189,19 +189,41 @@ fn indicator_of(row: &QueryResult, at: usize) -> Result<Indicator> {
     Ok(Indicator::from_canonical(kind, value, display))
 }
 
+/// Keys per `IN (…)` list.
+const PROBE_CHUNK: usize = 500;
+
 impl Store {
+    /// Runs `select … IN (values)` in chunks. Every lookup query is a probe of
+    /// one table by its key: no joins, so no planner (PostgreSQL's generic plans
+    /// with stale statistics, notably) can turn a lookup into a table scan.
+    async fn probe<V: Into<Value> + Clone>(
+        &self,
+        select: &str,
+        values: &[V],
+        what: &'static str,
+    ) -> Result<Vec<QueryResult>> {
+        let mut rows = Vec::new();
+        for chunk in values.chunks(PROBE_CHUNK) {
+            let mut sql = Sql::new(self.backend(), select);
+            sql.bind_list(chunk.iter().cloned());
+            rows.extend(self.db.query_all_raw(sql.build()).await.ctx(what)?);
+        }
+        Ok(rows)
+    }
+
     /// Everything stored that mentions `indicator`, grouped as reputation
     /// entries and other records.
     pub async fn lookup(&self, indicator: &Indicator) -> Result<Lookup> {
-        let backend = self.backend();
-        let mut keys: HashMap<String, Relation> = HashMap::new();
-        keys.insert(
+        // Candidate keys and how each relates to the indicator looked up.
+        let mut relation: HashMap<String, Relation> = HashMap::new();
+        relation.insert(
             indicator_key(indicator.kind(), indicator.value()),
             Relation::Exact,
         );
         for (k, _) in containing_network_keys(indicator) {
-            keys.insert(k, Relation::InNetwork);
+            relation.insert(k, Relation::InNetwork);
         }
+        let mut known: HashMap<String, Indicator> = HashMap::new();
         let mut truncated = false;
         let host_query = match indicator.kind() {
             IndicatorKind::Domain => Some(domain_range(indicator.value())),
@@ -211,7 +233,10 @@ impl Store {
             _ => None,
         };
         if let Some((from, to)) = host_query {
-            let mut sql = Sql::new(backend, "SELECT indicator_key, kind FROM indicators WHERE ");
+            let mut sql = Sql::new(
+                self.backend(),
+                "SELECT indicator_key, kind, value, display FROM indicators WHERE ",
+            );
             if from == to {
                 sql.push("host_key = ").bind(from);
             } else {
@@ -229,46 +254,55 @@ impl Store {
             truncated = rows.len() > LOOKUP_RELATED_LIMIT;
             for row in rows.iter().take(LOOKUP_RELATED_LIMIT) {
                 let key: String = row.try_get_by_index(0).ctx("reading related indicators")?;
-                let kind: String = row.try_get_by_index(1).ctx("reading related indicators")?;
-                let relation = if kind == "domain" {
+                let found = indicator_of(row, 1)?;
+                let rel = if found.kind() == IndicatorKind::Domain {
                     Relation::Subdomain
                 } else {
                     Relation::OnHost
                 };
-                keys.entry(key).or_insert(relation);
+                relation.entry(key.clone()).or_insert(rel);
+                known.insert(key, found);
             }
         }
-        let key_list: Vec<String> = keys.keys().cloned().collect();
+        // Which of the other candidates (the indicator, its networks) are stored.
+        let unknown: Vec<String> = relation
+            .keys()
+            .filter(|k| !known.contains_key(*k))
+            .cloned()
+            .collect();
+        let sql =
+            "SELECT indicator_key, kind, value, display FROM indicators WHERE indicator_key IN ";
+        for row in self.probe(sql, &unknown, "looking up indicators").await? {
+            let key: String = row.try_get_by_index(0).ctx("reading indicators")?;
+            known.insert(key, indicator_of(&row, 1)?);
+        }
+        let keys: Vec<String> = known.keys().cloned().collect();
+        let matched = |key: &str| -> Result<(Indicator, Relation)> {
+            let ind = known
+                .get(key)
+                .cloned()
+                .ok_or_else(|| Error::Corrupt(format!("dangling key {key}")))?;
+            Ok((ind, relation.get(key).copied().unwrap_or(Relation::Exact)))
+        };
 
+        let sql = "SELECT indicator_key, source, category, description, reference, first_seen, last_seen, \
+                   sightings FROM reputation WHERE indicator_key IN ";
         let mut reputation = Vec::new();
-        for chunk in key_list.chunks(500) {
-            let mut sql = Sql::new(
-                backend,
-                "SELECT i.indicator_key, i.kind, i.value, i.display, r.source, r.category, r.description, \
-                 r.reference, r.first_seen, r.last_seen, r.sightings FROM reputation r JOIN indicators i ON \
-                 i.indicator_key = r.indicator_key WHERE r.indicator_key IN ",
-            );
-            sql.bind_list(chunk.iter().cloned());
-            for row in self
-                .db
-                .query_all_raw(sql.build())
-                .await
-                .ctx("looking up reputation")?
-            {
-                let key: String = row.try_get_by_index(0).ctx("reading reputation")?;
-                let sightings: i64 = row.try_get_by_index(10).ctx("reading reputation")?;
-                reputation.push(ReputationHit {
-                    matched: indicator_of(&row, 1)?,
-                    relation: keys.get(&key).copied().unwrap_or(Relation::Exact),
-                    source: row.try_get_by_index(4).ctx("reading reputation")?,
-                    category: row.try_get_by_index(5).ctx("reading reputation")?,
-                    description: row.try_get_by_index(6).ctx("reading reputation")?,
-                    reference: row.try_get_by_index(7).ctx("reading reputation")?,
-                    first_seen: from_unix(row.try_get_by_index(8).ctx("reading reputation")?),
-                    last_seen: from_unix(row.try_get_by_index(9).ctx("reading reputation")?),
-                    sightings: u64::try_from(sightings).unwrap_or(0),
-                });
-            }
+        for row in self.probe(sql, &keys, "looking up reputation").await? {
+            let key: String = row.try_get_by_index(0).ctx("reading reputation")?;
+            let sightings: i64 = row.try_get_by_index(7).ctx("reading reputation")?;
+            let (matched, relation) = matched(&key)?;
+            reputation.push(ReputationHit {
+                matched,
+                relation,
+                source: row.try_get_by_index(1).ctx("reading reputation")?,
+                category: row.try_get_by_index(2).ctx("reading reputation")?,
+                description: row.try_get_by_index(3).ctx("reading reputation")?,
+                reference: row.try_get_by_index(4).ctx("reading reputation")?,
+                first_seen: from_unix(row.try_get_by_index(5).ctx("reading reputation")?),
+                last_seen: from_unix(row.try_get_by_index(6).ctx("reading reputation")?),
+                sightings: u64::try_from(sightings).unwrap_or(0),
+            });
         }
         reputation.sort_by(|a, b| {
             (a.relation, &a.source, a.matched.value()).cmp(&(
@@ -278,40 +312,39 @@ impl Store {
             ))
         });
 
+        let sql = "SELECT indicator_key, record_id FROM record_indicators WHERE indicator_key IN ";
+        let mut links: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in self.probe(sql, &keys, "looking up record links").await? {
+            let key: String = row.try_get_by_index(0).ctx("reading record links")?;
+            let id: i64 = row.try_get_by_index(1).ctx("reading record links")?;
+            links.entry(id).or_default().push(key);
+        }
+        let ids: Vec<i64> = links.keys().copied().collect();
+        let sql = "SELECT id, kind, source, record_key, title, body, first_seen, last_seen, sightings \
+                   FROM records WHERE id IN ";
         let mut records = Vec::new();
-        for chunk in key_list.chunks(500) {
-            let mut sql = Sql::new(
-                backend,
-                "SELECT ri.indicator_key, i.kind, i.value, i.display, rec.kind, rec.source, rec.record_key, \
-                 rec.title, rec.body, rec.first_seen, rec.last_seen, rec.sightings FROM record_indicators ri \
-                 JOIN records rec ON rec.id = ri.record_id JOIN indicators i ON i.indicator_key = ri.indicator_key \
-                 WHERE ri.indicator_key IN ",
-            );
-            sql.bind_list(chunk.iter().cloned());
-            for row in self
-                .db
-                .query_all_raw(sql.build())
-                .await
-                .ctx("looking up records")?
-            {
-                let key: String = row.try_get_by_index(0).ctx("reading records")?;
-                let kind: String = row.try_get_by_index(4).ctx("reading records")?;
-                let body: String = row.try_get_by_index(8).ctx("reading records")?;
-                let sightings: i64 = row.try_get_by_index(11).ctx("reading records")?;
+        for row in self.probe(sql, &ids, "looking up records").await? {
+            let id: i64 = row.try_get_by_index(0).ctx("reading records")?;
+            let kind: String = row.try_get_by_index(1).ctx("reading records")?;
+            let body: String = row.try_get_by_index(5).ctx("reading records")?;
+            let sightings: i64 = row.try_get_by_index(8).ctx("reading records")?;
+            let record: Record = serde_json::from_str(&body)
+                .map_err(|e| Error::Corrupt(format!("record body is not valid JSON: {e}")))?;
+            let kind = RecordKind::from_name(&kind)
+                .ok_or_else(|| Error::Corrupt(format!("unknown record kind {kind:?}")))?;
+            for key in links.get(&id).into_iter().flatten() {
+                let (matched, relation) = matched(key)?;
                 records.push(RecordHit {
-                    matched: indicator_of(&row, 1)?,
-                    relation: keys.get(&key).copied().unwrap_or(Relation::Exact),
-                    kind: RecordKind::from_name(&kind)
-                        .ok_or_else(|| Error::Corrupt(format!("unknown record kind {kind:?}")))?,
-                    source: row.try_get_by_index(5).ctx("reading records")?,
-                    key: row.try_get_by_index(6).ctx("reading records")?,
-                    title: row.try_get_by_index(7).ctx("reading records")?,
-                    first_seen: from_unix(row.try_get_by_index(9).ctx("reading records")?),
-                    last_seen: from_unix(row.try_get_by_index(10).ctx("reading records")?),
+                    matched,
+                    relation,
+                    kind,
+                    source: row.try_get_by_index(2).ctx("reading records")?,
+                    key: row.try_get_by_index(3).ctx("reading records")?,
+                    title: row.try_get_by_index(4).ctx("reading records")?,
+                    first_seen: from_unix(row.try_get_by_index(6).ctx("reading records")?),
+                    last_seen: from_unix(row.try_get_by_index(7).ctx("reading records")?),
                     sightings: u64::try_from(sightings).unwrap_or(0),
-                    record: serde_json::from_str(&body).map_err(|e| {
-                        Error::Corrupt(format!("record body is not valid JSON: {e}"))
-                    })?,
+                    record: record.clone(),
                 });
             }
         }

@@ -100,16 +100,24 @@ enum SourceRuns {
     Error,
 }
 
-/// A column of ASCII keys compared byte-wise: MySQL's default collations are
-/// case- and accent-insensitive, and the host-key range scans need byte order.
+/// A column of ASCII keys compared byte-wise, whatever the database's default
+/// collation: MySQL's defaults are case- and accent-insensitive, PostgreSQL's
+/// linguistic collations order punctuation their own way, and the host-key range
+/// scans need plain byte order (`.` < `/`).
 fn key_column(manager: &SchemaManager<'_>, col: impl IntoIden, len: u32) -> ColumnDef {
     let mut c = ColumnDef::new(col);
-    if manager.get_database_backend() == DbBackend::MySql {
-        c.custom(Alias::new(format!(
-            "VARCHAR({len}) CHARACTER SET ascii COLLATE ascii_bin"
-        )));
-    } else {
-        c.string_len(len);
+    match manager.get_database_backend() {
+        DbBackend::MySql => {
+            c.custom(Alias::new(format!(
+                "VARCHAR({len}) CHARACTER SET ascii COLLATE ascii_bin"
+            )));
+        }
+        DbBackend::Postgres => {
+            c.custom(Alias::new(format!("VARCHAR({len}) COLLATE \"C\"")));
+        }
+        _ => {
+            c.string_len(len);
+        }
     }
     c
 }
