@@ -31,7 +31,7 @@ impl Store {
     /// Imports the list `reader` as reputation entries of `source`. Refused
     /// lines are counted and sampled, never fatal; the run is recorded in the
     /// source's status.
-    pub async fn import_list<R: Read>(
+    pub async fn import_list<R: Read + Send + 'static>(
         &self,
         reader: R,
         source: &str,
@@ -61,38 +61,61 @@ impl Store {
         result
     }
 
-    async fn import_batches<R: Read>(
+    /// Reads and parses the list on a blocking thread while this task stores
+    /// the previous batch: parsing and writing overlap on two cores.
+    async fn import_batches<R: Read + Send + 'static>(
         &self,
         reader: R,
         source: &str,
         now: DateTime<Utc>,
     ) -> Result<ImportSummary> {
-        let items =
-            IndicatorListReader::new(reader, source).map_err(|e| Error::Input(e.to_string()))?;
-        let mut summary = ImportSummary {
-            list: ListReport::default(),
-            new: 0,
-            updated: 0,
-        };
-        let mut batch: Vec<ReputationEntry> = Vec::with_capacity(IMPORT_BATCH);
-        for item in items {
-            summary.list.count(&item);
-            if let ListItem::Entry { entry, .. } = item {
-                batch.push(entry);
-                if batch.len() == IMPORT_BATCH {
-                    let c = self.upsert_reputation(&batch, now).await?;
-                    summary.new += c.new;
-                    summary.updated += c.updated;
-                    batch.clear();
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ReputationEntry>>(2);
+        let source_name = source.to_owned();
+        let parser = tokio::task::spawn_blocking(move || -> Result<ListReport> {
+            let items = IndicatorListReader::new(reader, source_name)
+                .map_err(|e| Error::Input(e.to_string()))?;
+            let mut report = ListReport::default();
+            let mut batch = Vec::with_capacity(IMPORT_BATCH);
+            for item in items {
+                report.count(&item);
+                if let ListItem::Entry { entry, .. } = item {
+                    batch.push(entry);
+                    if batch.len() == IMPORT_BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(IMPORT_BATCH));
+                        if tx.blocking_send(full).is_err() {
+                            return Ok(report); // the writer stopped on an error
+                        }
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
+            }
+            Ok(report)
+        });
+        let mut new = 0;
+        let mut updated = 0;
+        let mut write_error = None;
+        while let Some(batch) = rx.recv().await {
+            match self.upsert_reputation(&batch, now).await {
+                Ok(c) => {
+                    new += c.new;
+                    updated += c.updated;
+                }
+                Err(e) => {
+                    write_error = Some(e);
+                    break;
                 }
             }
         }
-        if !batch.is_empty() {
-            let c = self.upsert_reputation(&batch, now).await?;
-            summary.new += c.new;
-            summary.updated += c.updated;
+        drop(rx);
+        let list = parser
+            .await
+            .map_err(|e| Error::Input(format!("list reader failed: {e}")))??;
+        if let Some(e) = write_error {
+            return Err(e);
         }
-        Ok(summary)
+        Ok(ImportSummary { list, new, updated })
     }
 }
 

@@ -1,13 +1,15 @@
 //! The write path: reputation entries in bulk, other records one by one, each
-//! batch in one transaction.
+//! call in one transaction.
 //!
 //! Reputation feeds are the volume (a million lines is an ordinary blocklist),
-//! so their path is multi-row raw statements: one insert-or-ignore of the
-//! indicators, one probe of which entries exist, one upsert of the entries.
-//! Everything else (events, posts, advisories) comes in thousands and goes
-//! through the ordinary per-record path.
+//! so their path is two multi-row statements per 1,000 entries: insert-or-ignore
+//! the indicators, upsert the entries. Rows are sorted by key first, so
+//! consecutive inserts land on neighbouring B-tree pages. Whether an entry was
+//! new comes back from the upsert itself (`RETURNING sightings`, or MySQL's
+//! affected-row count), not from an extra probe. Everything else (events, posts,
+//! advisories) comes in thousands and goes through the ordinary per-record path.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use exist_core::{Indicator, Mentions, Record, ReputationEntry};
@@ -15,11 +17,12 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, TransactionTrait,
 use serde::Serialize;
 
 use crate::error::{Error, QueryContext, Result};
-use crate::keys::{host_key, indicator_key};
+use crate::keys::{IndicatorKey, host_key, indicator_key};
 use crate::sql::{Sql, insert_ignore, insert_ignore_tail};
 use crate::store::Store;
 
-/// Rows per multi-row statement: well under every backend's parameter limit.
+/// Rows per multi-row statement: 9,000 parameters, well under every backend's
+/// limit (SQLite 32,766; PostgreSQL and MySQL 65,535).
 pub const BATCH_ROWS: usize = 1000;
 
 /// What an upsert did.
@@ -41,49 +44,38 @@ impl std::ops::AddAssign for UpsertCounts {
     }
 }
 
-struct IndicatorRow {
-    key: String,
-    kind: &'static str,
-    value: String,
-    display: Option<String>,
-    host_key: Option<String>,
+fn indicator_values(key: IndicatorKey, i: &Indicator) -> [Value; 6] {
+    [
+        key.hi.into(),
+        key.lo.into(),
+        i.kind().as_str().into(),
+        i.value().into(),
+        i.unicode().map(str::to_owned).into(),
+        host_key(i).into(),
+    ]
 }
 
-impl IndicatorRow {
-    fn of(i: &Indicator) -> Self {
-        Self {
-            key: indicator_key(i.kind(), i.value()),
-            kind: i.kind().as_str(),
-            value: i.value().to_owned(),
-            display: i.unicode().map(str::to_owned),
-            host_key: host_key(i),
-        }
-    }
-}
-
-async fn insert_indicators(tx: &DatabaseTransaction, rows: &[IndicatorRow]) -> Result<()> {
+/// Inserts the indicators not stored yet; `rows` must hold no duplicate keys.
+async fn insert_indicators(
+    tx: &DatabaseTransaction,
+    rows: &[(IndicatorKey, &Indicator)],
+) -> Result<()> {
     let backend = tx.get_database_backend();
     for chunk in rows.chunks(BATCH_ROWS) {
         let mut sql = Sql::new(
             backend,
             &insert_ignore(
                 backend,
-                "indicators (indicator_key, kind, value, display, host_key)",
+                "indicators (key_hi, key_lo, kind, value, display, host_key)",
             ),
         );
-        for (n, r) in chunk.iter().enumerate() {
+        for (n, (key, i)) in chunk.iter().enumerate() {
             if n > 0 {
                 sql.push(", ");
             }
-            sql.bind_list::<Value>([
-                r.key.clone().into(),
-                r.kind.into(),
-                r.value.clone().into(),
-                r.display.clone().into(),
-                r.host_key.clone().into(),
-            ]);
+            sql.bind_list(indicator_values(*key, i));
         }
-        sql.push(&insert_ignore_tail(backend, "indicator_key"));
+        sql.push(&insert_ignore_tail(backend, "key_hi, key_lo"));
         tx.execute_raw(sql.build())
             .await
             .ctx("inserting indicators")?;
@@ -91,62 +83,65 @@ async fn insert_indicators(tx: &DatabaseTransaction, rows: &[IndicatorRow]) -> R
     Ok(())
 }
 
+const REPUTATION_UPSERT_SQLITE_PG: &str = " ON CONFLICT (key_hi, key_lo, source_id) DO UPDATE SET \
+     last_seen = excluded.last_seen, sightings = reputation.sightings + 1, \
+     category = COALESCE(excluded.category, reputation.category), \
+     description = COALESCE(excluded.description, reputation.description), \
+     reference = COALESCE(excluded.reference, reputation.reference) RETURNING sightings";
+
+const REPUTATION_UPSERT_MYSQL: &str = " ON DUPLICATE KEY UPDATE last_seen = VALUES(last_seen), \
+     sightings = sightings + 1, category = COALESCE(VALUES(category), category), \
+     description = COALESCE(VALUES(description), description), \
+     reference = COALESCE(VALUES(reference), reference)";
+
 impl Store {
     /// Stores reputation entries: new ones are inserted, known ones (same
     /// indicator and source) get `last_seen = now`, one more sighting, and the
     /// newest category/description/reference. Entries repeated within `entries`
-    /// count once. One transaction for the whole call.
+    /// count once (the last one wins). One transaction for the whole call.
     pub async fn upsert_reputation(
         &self,
         entries: &[ReputationEntry],
         now: DateTime<Utc>,
     ) -> Result<UpsertCounts> {
-        // Last one wins for duplicates within the call.
-        let mut order: Vec<(String, &ReputationEntry)> = Vec::with_capacity(entries.len());
-        let mut index: HashMap<(String, &str), usize> = HashMap::with_capacity(entries.len());
+        let mut source_ids: HashMap<&str, i64> = HashMap::new();
         for e in entries {
-            let key = indicator_key(e.indicator.kind(), e.indicator.value());
-            match index.get(&(key.clone(), e.source.as_str())) {
-                Some(&i) => order[i].1 = e,
-                None => {
-                    index.insert((key.clone(), e.source.as_str()), order.len());
-                    order.push((key, e));
-                }
+            if !source_ids.contains_key(e.source.as_str()) {
+                source_ids.insert(&e.source, self.source_id(&e.source).await?);
             }
         }
+        let mut rows: HashMap<(IndicatorKey, i64), &ReputationEntry> =
+            HashMap::with_capacity(entries.len());
+        for e in entries {
+            let key = indicator_key(e.indicator.kind(), e.indicator.value());
+            rows.insert((key, source_ids[e.source.as_str()]), e);
+        }
+        let mut rows: Vec<((IndicatorKey, i64), &ReputationEntry)> = rows.into_iter().collect();
+        rows.sort_unstable_by_key(|(k, _)| *k);
+        let mut indicators: Vec<(IndicatorKey, &Indicator)> =
+            rows.iter().map(|((k, _), e)| (*k, &e.indicator)).collect();
+        indicators.dedup_by_key(|(k, _)| *k);
+
         let tx = self.db.begin().await.ctx("starting a transaction")?;
         let backend = tx.get_database_backend();
-        let mut counts = UpsertCounts::default();
+        insert_indicators(&tx, &indicators).await?;
         let ts = now.timestamp();
-        for chunk in order.chunks(BATCH_ROWS) {
-            let rows: Vec<IndicatorRow> = chunk
-                .iter()
-                .map(|(key, e)| IndicatorRow {
-                    key: key.clone(),
-                    ..IndicatorRow::of(&e.indicator)
-                })
-                .collect();
-            insert_indicators(&tx, &rows).await?;
-
-            let existing = existing_reputation(&tx, chunk).await?;
+        let mut counts = UpsertCounts::default();
+        for chunk in rows.chunks(BATCH_ROWS) {
             let mut sql = Sql::new(
                 backend,
-                "INSERT INTO reputation (indicator_key, source, category, description, reference, first_seen, \
+                "INSERT INTO reputation (key_hi, key_lo, source_id, category, description, reference, first_seen, \
                  last_seen, sightings) VALUES ",
             );
-            for (n, (key, e)) in chunk.iter().enumerate() {
+            for (n, ((key, source), e)) in chunk.iter().enumerate() {
                 if n > 0 {
                     sql.push(", ");
                 }
-                if existing.contains(&(key.clone(), e.source.clone())) {
-                    counts.updated += 1;
-                } else {
-                    counts.new += 1;
-                }
                 let first = e.seen_at.map_or(ts, |s| s.timestamp().min(ts));
                 sql.bind_list::<Value>([
-                    key.clone().into(),
-                    e.source.clone().into(),
+                    key.hi.into(),
+                    key.lo.into(),
+                    (*source).into(),
                     e.category.clone().into(),
                     e.description.clone().into(),
                     e.reference.clone().into(),
@@ -155,24 +150,32 @@ impl Store {
                     1i64.into(),
                 ]);
             }
-            sql.push(match backend {
-                DbBackend::MySql => {
-                    " ON DUPLICATE KEY UPDATE last_seen = VALUES(last_seen), sightings = sightings + 1, \
-                     category = COALESCE(VALUES(category), category), \
-                     description = COALESCE(VALUES(description), description), \
-                     reference = COALESCE(VALUES(reference), reference)"
+            let n = chunk.len() as u64;
+            let new = if backend == DbBackend::MySql {
+                sql.push(REPUTATION_UPSERT_MYSQL);
+                // An insert counts 1 affected row, an update (always a change:
+                // sightings grows) counts 2.
+                let affected = tx
+                    .execute_raw(sql.build())
+                    .await
+                    .ctx("upserting reputation entries")?
+                    .rows_affected();
+                (2 * n).saturating_sub(affected)
+            } else {
+                sql.push(REPUTATION_UPSERT_SQLITE_PG);
+                let returned = tx
+                    .query_all_raw(sql.build())
+                    .await
+                    .ctx("upserting reputation entries")?;
+                let mut new = 0;
+                for row in returned {
+                    let sightings: i64 = row.try_get_by_index(0).ctx("reading upsert results")?;
+                    new += u64::from(sightings == 1);
                 }
-                _ => {
-                    " ON CONFLICT (indicator_key, source) DO UPDATE SET last_seen = excluded.last_seen, \
-                     sightings = reputation.sightings + 1, \
-                     category = COALESCE(excluded.category, reputation.category), \
-                     description = COALESCE(excluded.description, reputation.description), \
-                     reference = COALESCE(excluded.reference, reputation.reference)"
-                }
-            });
-            tx.execute_raw(sql.build())
-                .await
-                .ctx("upserting reputation entries")?;
+                new
+            };
+            counts.new += new;
+            counts.updated += n - new;
         }
         tx.commit().await.ctx("committing reputation entries")?;
         Ok(counts)
@@ -187,19 +190,17 @@ impl Store {
         records: &[Record],
         now: DateTime<Utc>,
     ) -> Result<UpsertCounts> {
-        let (reputation, others): (Vec<&Record>, Vec<&Record>) = records
-            .iter()
-            .partition(|r| matches!(r, Record::Reputation(_)));
+        let mut reputation = Vec::new();
+        let mut others = Vec::new();
+        for r in records {
+            match r {
+                Record::Reputation(e) => reputation.push(e.clone()),
+                other => others.push(other),
+            }
+        }
         let mut counts = UpsertCounts::default();
         if !reputation.is_empty() {
-            let entries: Vec<ReputationEntry> = reputation
-                .into_iter()
-                .filter_map(|r| match r {
-                    Record::Reputation(e) => Some(e.clone()),
-                    _ => None,
-                })
-                .collect();
-            counts += self.upsert_reputation(&entries, now).await?;
+            counts += self.upsert_reputation(&reputation, now).await?;
         }
         if others.is_empty() {
             return Ok(counts);
@@ -211,30 +212,6 @@ impl Store {
         tx.commit().await.ctx("committing records")?;
         Ok(counts)
     }
-}
-
-/// Which of `chunk` are already stored, as (indicator key, source).
-async fn existing_reputation(
-    tx: &DatabaseTransaction,
-    chunk: &[(String, &ReputationEntry)],
-) -> Result<HashSet<(String, String)>> {
-    let backend = tx.get_database_backend();
-    let mut sql = Sql::new(
-        backend,
-        "SELECT indicator_key, source FROM reputation WHERE indicator_key IN ",
-    );
-    sql.bind_list(chunk.iter().map(|(k, _)| k.clone()));
-    let rows = tx
-        .query_all_raw(sql.build())
-        .await
-        .ctx("probing stored reputation entries")?;
-    let mut found = HashSet::with_capacity(rows.len());
-    for row in rows {
-        let key: String = row.try_get_by_index(0).ctx("reading reputation keys")?;
-        let source: String = row.try_get_by_index(1).ctx("reading reputation keys")?;
-        found.insert((key, source));
-    }
-    Ok(found)
 }
 
 async fn upsert_record(tx: &DatabaseTransaction, record: &Record, ts: i64) -> Result<UpsertCounts> {
@@ -327,23 +304,29 @@ async fn upsert_record(tx: &DatabaseTransaction, record: &Record, ts: i64) -> Re
             }
         }
     };
-    let rows: Vec<IndicatorRow> = record.indicators().iter().map(IndicatorRow::of).collect();
-    if rows.is_empty() {
+    let mentioned = record.indicators();
+    if mentioned.is_empty() {
         return Ok(counts);
     }
-    insert_indicators(tx, &rows).await?;
-    for chunk in rows.chunks(BATCH_ROWS) {
+    let mut keyed: Vec<(IndicatorKey, &Indicator)> = mentioned
+        .iter()
+        .map(|i| (indicator_key(i.kind(), i.value()), i))
+        .collect();
+    keyed.sort_unstable_by_key(|(k, _)| *k);
+    keyed.dedup_by_key(|(k, _)| *k);
+    insert_indicators(tx, &keyed).await?;
+    for chunk in keyed.chunks(BATCH_ROWS) {
         let mut link = Sql::new(
             backend,
-            &insert_ignore(backend, "record_indicators (record_id, indicator_key)"),
+            &insert_ignore(backend, "record_indicators (key_hi, key_lo, record_id)"),
         );
-        for (n, r) in chunk.iter().enumerate() {
+        for (n, (k, _)) in chunk.iter().enumerate() {
             if n > 0 {
                 link.push(", ");
             }
-            link.bind_list::<Value>([id.into(), r.key.clone().into()]);
+            link.bind_list::<Value>([k.hi.into(), k.lo.into(), id.into()]);
         }
-        link.push(&insert_ignore_tail(backend, "indicator_key, record_id"));
+        link.push(&insert_ignore_tail(backend, "key_hi, key_lo, record_id"));
         tx.execute_raw(link.build())
             .await
             .ctx("linking a record to its indicators")?;

@@ -13,7 +13,9 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 use serde::Serialize;
 
 use crate::error::{Error, QueryContext, Result};
-use crate::keys::{containing_network_keys, domain_range, host_key, indicator_key};
+use crate::keys::{
+    IndicatorKey, containing_network_keys, domain_range, indicator_key, ip_host_key,
+};
 use crate::sql::{Sql, from_unix};
 use crate::store::Store;
 
@@ -215,27 +217,28 @@ impl Store {
     /// entries and other records.
     pub async fn lookup(&self, indicator: &Indicator) -> Result<Lookup> {
         // Candidate keys and how each relates to the indicator looked up.
-        let mut relation: HashMap<String, Relation> = HashMap::new();
+        let mut relation: HashMap<IndicatorKey, Relation> = HashMap::new();
         relation.insert(
             indicator_key(indicator.kind(), indicator.value()),
             Relation::Exact,
         );
-        for (k, _) in containing_network_keys(indicator) {
+        for k in containing_network_keys(indicator) {
             relation.insert(k, Relation::InNetwork);
         }
-        let mut known: HashMap<String, Indicator> = HashMap::new();
+        let mut known: HashMap<IndicatorKey, Indicator> = HashMap::new();
         let mut truncated = false;
         let host_query = match indicator.kind() {
             IndicatorKind::Domain => Some(domain_range(indicator.value())),
             IndicatorKind::Ipv4 | IndicatorKind::Ipv6 => {
-                host_key(indicator).map(|k| (k.clone(), k))
+                let k = ip_host_key(indicator.value());
+                Some((k.clone(), k))
             }
             _ => None,
         };
         if let Some((from, to)) = host_query {
             let mut sql = Sql::new(
                 self.backend(),
-                "SELECT indicator_key, kind, value, display FROM indicators WHERE ",
+                "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE ",
             );
             if from == to {
                 sql.push("host_key = ").bind(from);
@@ -253,54 +256,74 @@ impl Store {
                 .ctx("finding related indicators")?;
             truncated = rows.len() > LOOKUP_RELATED_LIMIT;
             for row in rows.iter().take(LOOKUP_RELATED_LIMIT) {
-                let key: String = row.try_get_by_index(0).ctx("reading related indicators")?;
-                let found = indicator_of(row, 1)?;
+                let key = key_of(row)?;
+                let found = indicator_of(row, 2)?;
                 let rel = if found.kind() == IndicatorKind::Domain {
                     Relation::Subdomain
                 } else {
                     Relation::OnHost
                 };
-                relation.entry(key.clone()).or_insert(rel);
+                relation.entry(key).or_insert(rel);
                 known.insert(key, found);
             }
         }
         // Which of the other candidates (the indicator, its networks) are stored.
-        let unknown: Vec<String> = relation
+        // Probes go by the leading key column; the full key is checked here.
+        let unknown: Vec<i64> = relation
             .keys()
             .filter(|k| !known.contains_key(*k))
-            .cloned()
+            .map(|k| k.hi)
             .collect();
-        let sql =
-            "SELECT indicator_key, kind, value, display FROM indicators WHERE indicator_key IN ";
+        let sql = "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE key_hi IN ";
         for row in self.probe(sql, &unknown, "looking up indicators").await? {
-            let key: String = row.try_get_by_index(0).ctx("reading indicators")?;
-            known.insert(key, indicator_of(&row, 1)?);
+            let key = key_of(&row)?;
+            if relation.contains_key(&key) {
+                known.insert(key, indicator_of(&row, 2)?);
+            }
         }
-        let keys: Vec<String> = known.keys().cloned().collect();
-        let matched = |key: &str| -> Result<(Indicator, Relation)> {
-            let ind = known
-                .get(key)
-                .cloned()
-                .ok_or_else(|| Error::Corrupt(format!("dangling key {key}")))?;
-            Ok((ind, relation.get(key).copied().unwrap_or(Relation::Exact)))
+        if known.is_empty() {
+            return Ok(Lookup {
+                indicator: indicator.clone(),
+                reputation: vec![],
+                records: vec![],
+                truncated,
+            });
+        }
+        let his: Vec<i64> = known.keys().map(|k| k.hi).collect();
+        let matched = |key: &IndicatorKey| -> Option<(Indicator, Relation)> {
+            Some((
+                known.get(key)?.clone(),
+                relation.get(key).copied().unwrap_or(Relation::Exact),
+            ))
         };
 
-        let sql = "SELECT indicator_key, source, category, description, reference, first_seen, last_seen, \
-                   sightings FROM reputation WHERE indicator_key IN ";
+        let sql = "SELECT key_hi, key_lo, source_id, category, description, reference, first_seen, last_seen, \
+                   sightings FROM reputation WHERE key_hi IN ";
+        let rows = self.probe(sql, &his, "looking up reputation").await?;
+        let names = if rows.is_empty() {
+            HashMap::new()
+        } else {
+            self.source_names().await?
+        };
         let mut reputation = Vec::new();
-        for row in self.probe(sql, &keys, "looking up reputation").await? {
-            let key: String = row.try_get_by_index(0).ctx("reading reputation")?;
-            let sightings: i64 = row.try_get_by_index(7).ctx("reading reputation")?;
-            let (matched, relation) = matched(&key)?;
+        for row in rows {
+            let Some((matched, relation)) = matched(&key_of(&row)?) else {
+                continue;
+            };
+            let source_id: i64 = row.try_get_by_index(2).ctx("reading reputation")?;
+            let sightings: i64 = row.try_get_by_index(8).ctx("reading reputation")?;
             reputation.push(ReputationHit {
                 matched,
                 relation,
-                source: row.try_get_by_index(1).ctx("reading reputation")?,
-                category: row.try_get_by_index(2).ctx("reading reputation")?,
-                description: row.try_get_by_index(3).ctx("reading reputation")?,
-                reference: row.try_get_by_index(4).ctx("reading reputation")?,
-                first_seen: from_unix(row.try_get_by_index(5).ctx("reading reputation")?),
-                last_seen: from_unix(row.try_get_by_index(6).ctx("reading reputation")?),
+                source: names
+                    .get(&source_id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("source#{source_id}")),
+                category: row.try_get_by_index(3).ctx("reading reputation")?,
+                description: row.try_get_by_index(4).ctx("reading reputation")?,
+                reference: row.try_get_by_index(5).ctx("reading reputation")?,
+                first_seen: from_unix(row.try_get_by_index(6).ctx("reading reputation")?),
+                last_seen: from_unix(row.try_get_by_index(7).ctx("reading reputation")?),
                 sightings: u64::try_from(sightings).unwrap_or(0),
             });
         }
@@ -312,12 +335,14 @@ impl Store {
             ))
         });
 
-        let sql = "SELECT indicator_key, record_id FROM record_indicators WHERE indicator_key IN ";
-        let mut links: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in self.probe(sql, &keys, "looking up record links").await? {
-            let key: String = row.try_get_by_index(0).ctx("reading record links")?;
-            let id: i64 = row.try_get_by_index(1).ctx("reading record links")?;
-            links.entry(id).or_default().push(key);
+        let sql = "SELECT key_hi, key_lo, record_id FROM record_indicators WHERE key_hi IN ";
+        let mut links: HashMap<i64, Vec<IndicatorKey>> = HashMap::new();
+        for row in self.probe(sql, &his, "looking up record links").await? {
+            let key = key_of(&row)?;
+            if known.contains_key(&key) {
+                let id: i64 = row.try_get_by_index(2).ctx("reading record links")?;
+                links.entry(id).or_default().push(key);
+            }
         }
         let ids: Vec<i64> = links.keys().copied().collect();
         let sql = "SELECT id, kind, source, record_key, title, body, first_seen, last_seen, sightings \
@@ -333,7 +358,9 @@ impl Store {
             let kind = RecordKind::from_name(&kind)
                 .ok_or_else(|| Error::Corrupt(format!("unknown record kind {kind:?}")))?;
             for key in links.get(&id).into_iter().flatten() {
-                let (matched, relation) = matched(key)?;
+                let Some((matched, relation)) = matched(key) else {
+                    continue;
+                };
                 records.push(RecordHit {
                     matched,
                     relation,
@@ -358,4 +385,12 @@ impl Store {
             truncated,
         })
     }
+}
+
+/// The indicator key in the first two columns of `row`.
+fn key_of(row: &QueryResult) -> Result<IndicatorKey> {
+    Ok(IndicatorKey {
+        hi: row.try_get_by_index(0).ctx("reading an indicator key")?,
+        lo: row.try_get_by_index(1).ctx("reading an indicator key")?,
+    })
 }

@@ -50,9 +50,9 @@ impl Store {
             .rows_affected();
         let sql = Sql::new(
             backend,
-            "DELETE FROM indicators WHERE NOT EXISTS (SELECT 1 FROM reputation r WHERE r.indicator_key = \
-             indicators.indicator_key) AND NOT EXISTS (SELECT 1 FROM record_indicators ri WHERE \
-             ri.indicator_key = indicators.indicator_key)",
+            "DELETE FROM indicators WHERE NOT EXISTS (SELECT 1 FROM reputation r WHERE r.key_hi = \
+             indicators.key_hi AND r.key_lo = indicators.key_lo) AND NOT EXISTS (SELECT 1 FROM \
+             record_indicators ri WHERE ri.key_hi = indicators.key_hi AND ri.key_lo = indicators.key_lo)",
         );
         let indicators = tx
             .execute_raw(sql.build())

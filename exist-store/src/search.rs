@@ -41,9 +41,9 @@ impl Store {
         let esc = like_escape(backend);
         let mut sql = Sql::new(
             backend,
-            "SELECT kind, source, title, last_seen FROM (SELECT 'reputation' AS kind, r.source AS source, \
+            "SELECT kind, source, title, last_seen FROM (SELECT 'reputation' AS kind, s.name AS source, \
              i.value AS title, r.last_seen AS last_seen FROM reputation r JOIN indicators i ON \
-             i.indicator_key = r.indicator_key WHERE i.value",
+             i.key_hi = r.key_hi AND i.key_lo = r.key_lo JOIN sources s ON s.id = r.source_id WHERE i.value",
         );
         sql.push(&like).bind(pattern.clone()).push(esc);
         sql.push(" OR r.description")

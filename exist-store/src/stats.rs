@@ -72,9 +72,10 @@ impl Store {
         }
         let mut by_source = Vec::new();
         let mut records_by_kind = BTreeMap::new();
+        let names = self.source_names().await?;
         for (sql, what) in [
             (
-                "SELECT source, 'reputation', COUNT(*), MAX(last_seen) FROM reputation GROUP BY source",
+                "SELECT source_id, 'reputation', COUNT(*), MAX(last_seen) FROM reputation GROUP BY source_id",
                 "reputation",
             ),
             (
@@ -90,8 +91,17 @@ impl Store {
             {
                 let n: i64 = row.try_get_by_index(2).ctx(what)?;
                 let last: i64 = row.try_get_by_index(3).ctx(what)?;
+                let source = if what == "reputation" {
+                    let id: i64 = row.try_get_by_index(0).ctx(what)?;
+                    names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("source#{id}"))
+                } else {
+                    row.try_get_by_index(0).ctx(what)?
+                };
                 let sc = SourceCount {
-                    source: row.try_get_by_index(0).ctx(what)?,
+                    source,
                     kind: row.try_get_by_index(1).ctx(what)?,
                     count: count(n),
                     last_seen: from_unix(last),

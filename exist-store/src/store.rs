@@ -20,6 +20,8 @@ use crate::migration::Migrator;
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     url: String,
+    /// Source name → id, filled as sources are met (see `sources.rs`).
+    pub(crate) source_ids: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -120,7 +122,11 @@ impl Store {
                 url: shown.clone(),
                 source,
             })?;
-        Ok(Self { db, url: shown })
+        Ok(Self {
+            db,
+            url: shown,
+            source_ids: Default::default(),
+        })
     }
 
     /// Opens the database at `url` and applies pending migrations.

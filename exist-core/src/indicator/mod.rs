@@ -255,6 +255,25 @@ impl Indicator {
         }
     }
 
+    /// The host part of a URL or e-mail address as written in the canonical
+    /// value (a domain in ASCII, or an IP address without brackets), without
+    /// validating or allocating. `None` for other kinds.
+    pub fn host_str(&self) -> Option<&str> {
+        match self.kind {
+            IndicatorKind::Email => self.value.rsplit_once('@').map(|(_, d)| d),
+            IndicatorKind::Url => {
+                let rest = &self.value[self.value.find("://")? + 3..];
+                let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+                let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                if let Some(v6) = hostport.strip_prefix('[') {
+                    return v6.split(']').next();
+                }
+                Some(hostport.rsplit_once(':').map_or(hostport, |(h, _)| h))
+            }
+            _ => None,
+        }
+    }
+
     /// For an IP address, every network that contains it, as CIDR indicators
     /// from `/0` to one bit short of the address itself (the store finds
     /// blocklisted networks by probing exactly these). Empty for other kinds.

@@ -146,3 +146,24 @@ fn hostile_input_is_quoted_short() {
     let msg = Indicator::parse(&long).expect_err("refused").to_string();
     assert!(msg.len() < 400, "{}", msg.len());
 }
+
+#[test]
+fn host_str_of_urls_and_emails() {
+    let cases = [
+        ("https://user:pw@evil.example:8443/a?b", "evil.example"),
+        ("http://[2001:db8::1]:8080/", "2001:db8::1"),
+        ("http://192.0.2.1/x", "192.0.2.1"),
+        ("a@mail.example", "mail.example"),
+    ];
+    for (input, host) in cases {
+        assert_eq!(
+            Indicator::parse(input).expect("parse").host_str(),
+            Some(host),
+            "{input}"
+        );
+    }
+    assert_eq!(
+        Indicator::parse("evil.example").expect("domain").host_str(),
+        None
+    );
+}

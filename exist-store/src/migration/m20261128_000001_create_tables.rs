@@ -3,37 +3,20 @@
 //!
 //! Timestamps are Unix seconds in BIGINT columns: identical on the three
 //! backends, cheap to compare, and per-day counts are integer division.
-//! Indicator keys are hashes (see `keys.rs`), because URLs can be longer than
-//! any backend lets an index key be.
+//! Indicator keys are 128-bit hashes as two BIGINTs (see `keys.rs`).
+//!
+//! The three tables of the bulk path (`indicators`, `reputation`,
+//! `record_indicators`) are written as raw DDL per backend: on SQLite they are
+//! `WITHOUT ROWID` tables, so each is a single B-tree ordered by its key, which
+//! sea-query cannot express; `reputation` has no secondary index on purpose
+//! (every index is one more random B-tree write per entry; stats and prune
+//! scan instead). The rest uses sea-query.
 
 use sea_orm::DbBackend;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Indicators {
-    Table,
-    IndicatorKey,
-    Kind,
-    Value,
-    Display,
-    HostKey,
-}
-
-#[derive(DeriveIden)]
-enum Reputation {
-    Table,
-    IndicatorKey,
-    Source,
-    Category,
-    Description,
-    Reference,
-    FirstSeen,
-    LastSeen,
-    Sightings,
-}
 
 #[derive(DeriveIden)]
 enum Records {
@@ -49,13 +32,6 @@ enum Records {
     FirstSeen,
     LastSeen,
     Sightings,
-}
-
-#[derive(DeriveIden)]
-enum RecordIndicators {
-    Table,
-    RecordId,
-    IndicatorKey,
 }
 
 #[derive(DeriveIden)]
@@ -141,93 +117,70 @@ async fn index(
     manager.create_index(idx.to_owned()).await
 }
 
+/// DDL of the bulk-path tables for `backend`.
+fn bulk_tables(backend: DbBackend) -> Vec<String> {
+    let (int, text_key, suffix, serial) = match backend {
+        DbBackend::Sqlite => ("INTEGER", "TEXT", " WITHOUT ROWID", "INTEGER PRIMARY KEY"),
+        DbBackend::Postgres => (
+            "BIGINT",
+            "VARCHAR(300) COLLATE \"C\"",
+            "",
+            "BIGSERIAL PRIMARY KEY",
+        ),
+        _ => (
+            "BIGINT",
+            "VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin",
+            "",
+            "BIGINT AUTO_INCREMENT PRIMARY KEY",
+        ),
+    };
+    let partial = if backend == DbBackend::MySql {
+        ""
+    } else {
+        " WHERE host_key IS NOT NULL"
+    };
+    let mut ddl = vec![
+        format!(
+            "CREATE TABLE IF NOT EXISTS indicators (key_hi {int} NOT NULL, key_lo {int} NOT NULL, \
+             kind VARCHAR(16) NOT NULL, value TEXT NOT NULL, display TEXT, host_key {text_key}, \
+             PRIMARY KEY (key_hi, key_lo)){suffix}"
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS sources (id {serial}, name VARCHAR(64) NOT NULL UNIQUE)"
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS reputation (key_hi {int} NOT NULL, key_lo {int} NOT NULL, \
+             source_id {int} NOT NULL, category VARCHAR(255), description TEXT, reference TEXT, \
+             first_seen {int} NOT NULL, last_seen {int} NOT NULL, sightings {int} NOT NULL, \
+             PRIMARY KEY (key_hi, key_lo, source_id)){suffix}"
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS record_indicators (key_hi {int} NOT NULL, key_lo {int} NOT NULL, \
+             record_id {int} NOT NULL, PRIMARY KEY (key_hi, key_lo, record_id)){suffix}"
+        ),
+    ];
+    if backend == DbBackend::MySql {
+        // MySQL has no CREATE INDEX IF NOT EXISTS; the migration runs once.
+        ddl.push("CREATE INDEX idx_indicators_host_key ON indicators (host_key)".into());
+        ddl.push(
+            "CREATE INDEX idx_record_indicators_record ON record_indicators (record_id)".into(),
+        );
+    } else {
+        ddl.push(format!(
+            "CREATE INDEX IF NOT EXISTS idx_indicators_host_key ON indicators (host_key){partial}"
+        ));
+        ddl.push("CREATE INDEX IF NOT EXISTS idx_record_indicators_record ON record_indicators (record_id)".into());
+    }
+    ddl
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Indicators::Table)
-                    .if_not_exists()
-                    .col(
-                        key_column(manager, Indicators::IndicatorKey, 32)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(ColumnDef::new(Indicators::Kind).string_len(16).not_null())
-                    .col(ColumnDef::new(Indicators::Value).text().not_null())
-                    .col(ColumnDef::new(Indicators::Display).text().null())
-                    .col(key_column(manager, Indicators::HostKey, 300).null())
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "idx_indicators_host_key",
-            Indicators::Table,
-            vec![Indicators::HostKey.into_iden()],
-            false,
-        )
-        .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(Reputation::Table)
-                    .if_not_exists()
-                    .col(key_column(manager, Reputation::IndicatorKey, 32).not_null())
-                    .col(ColumnDef::new(Reputation::Source).string_len(64).not_null())
-                    .col(ColumnDef::new(Reputation::Category).string_len(255).null())
-                    .col(ColumnDef::new(Reputation::Description).text().null())
-                    .col(ColumnDef::new(Reputation::Reference).text().null())
-                    .col(
-                        ColumnDef::new(Reputation::FirstSeen)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Reputation::LastSeen)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(Reputation::Sightings)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .primary_key(
-                        Index::create()
-                            .col(Reputation::IndicatorKey)
-                            .col(Reputation::Source),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        for (name, col) in [
-            ("idx_reputation_last_seen", Reputation::LastSeen),
-            ("idx_reputation_first_seen", Reputation::FirstSeen),
-        ] {
-            index(
-                manager,
-                name,
-                Reputation::Table,
-                vec![col.into_iden()],
-                false,
-            )
-            .await?;
+        let db = manager.get_connection();
+        for ddl in bulk_tables(manager.get_database_backend()) {
+            db.execute_unprepared(&ddl).await?;
         }
-        index(
-            manager,
-            "idx_reputation_source",
-            Reputation::Table,
-            vec![
-                Reputation::Source.into_iden(),
-                Reputation::LastSeen.into_iden(),
-            ],
-            false,
-        )
-        .await?;
-
         manager
             .create_table(
                 Table::create()
@@ -270,34 +223,6 @@ impl MigrationTrait for Migration {
             "idx_records_last_seen",
             Records::Table,
             vec![Records::LastSeen.into_iden()],
-            false,
-        )
-        .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(RecordIndicators::Table)
-                    .if_not_exists()
-                    .col(
-                        ColumnDef::new(RecordIndicators::RecordId)
-                            .big_integer()
-                            .not_null(),
-                    )
-                    .col(key_column(manager, RecordIndicators::IndicatorKey, 32).not_null())
-                    .primary_key(
-                        Index::create()
-                            .col(RecordIndicators::IndicatorKey)
-                            .col(RecordIndicators::RecordId),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        index(
-            manager,
-            "idx_record_indicators_record",
-            RecordIndicators::Table,
-            vec![RecordIndicators::RecordId.into_iden()],
             false,
         )
         .await?;
