@@ -40,6 +40,15 @@ pub enum Error {
         #[source]
         source: sea_orm::DbErr,
     },
+    /// The SQLite bulk writer failed.
+    #[error("SQLite failed while {what}")]
+    Sqlite {
+        /// What the store was doing.
+        what: &'static str,
+        /// The cause.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// Input handed to the store could not be read (an unreadable list file).
     #[error("cannot read input: {0}")]
     Input(String),

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 /// Entries stored per transaction during an import.
-pub const IMPORT_BATCH: usize = 20_000;
+pub const IMPORT_BATCH: usize = 100_000;
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]

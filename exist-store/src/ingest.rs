@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::error::{Error, QueryContext, Result};
 use crate::keys::{IndicatorKey, host_key, indicator_key};
 use crate::sql::{Sql, insert_ignore, insert_ignore_tail};
+use crate::sqlite_bulk::BulkRow;
 use crate::store::Store;
 
 /// Rows per multi-row statement: 9,000 parameters, well under every backend's
@@ -122,6 +123,32 @@ impl Store {
             rows.iter().map(|((k, _), e)| (*k, &e.indicator)).collect();
         indicators.dedup_by_key(|(k, _)| *k);
 
+        if let Some(bulk) = self.sqlite_bulk.clone() {
+            let ts = now.timestamp();
+            let rows: Vec<BulkRow> = rows
+                .iter()
+                .map(|((key, source_id), e)| BulkRow {
+                    key: *key,
+                    source_id: *source_id,
+                    kind: e.indicator.kind().as_str(),
+                    value: e.indicator.value().to_owned(),
+                    display: e.indicator.unicode().map(str::to_owned),
+                    host_key: host_key(&e.indicator),
+                    category: e.category.clone(),
+                    description: e.description.clone(),
+                    reference: e.reference.clone(),
+                    first_seen: e.seen_at.map_or(ts, |s| s.timestamp().min(ts)),
+                })
+                .collect();
+            let (new, updated) = tokio::task::spawn_blocking(move || bulk.upsert(&rows, ts))
+                .await
+                .map_err(|e| Error::Corrupt(format!("bulk writer stopped: {e}")))??;
+            return Ok(UpsertCounts {
+                new,
+                updated,
+                unchanged: 0,
+            });
+        }
         let tx = self.db.begin().await.ctx("starting a transaction")?;
         let backend = tx.get_database_backend();
         insert_indicators(&tx, &indicators).await?;

@@ -32,6 +32,7 @@ mod runs;
 mod search;
 mod sources;
 mod sql;
+mod sqlite_bulk;
 mod stats;
 mod store;
 

@@ -20,6 +20,9 @@ use crate::migration::Migrator;
 pub struct Store {
     pub(crate) db: DatabaseConnection,
     url: String,
+    /// The direct writer for SQLite files (`None` for other backends and for
+    /// in-memory SQLite), see `sqlite_bulk.rs`.
+    pub(crate) sqlite_bulk: Option<std::sync::Arc<crate::sqlite_bulk::SqliteBulk>>,
     /// Source name → id, filled as sources are met (see `sources.rs`).
     pub(crate) source_ids: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
 }
@@ -90,8 +93,20 @@ impl Store {
             }
             _ => url.to_owned(),
         };
-        if backend == DbBackend::Sqlite {
-            create_sqlite_dir(&url)?;
+        let sqlite_file = if backend == DbBackend::Sqlite {
+            sqlite_path(&url)
+        } else {
+            None
+        };
+        if let Some(dir) = sqlite_file
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let mut opts = ConnectOptions::new(url.clone());
         opts.sqlx_logging(false)
@@ -122,9 +137,12 @@ impl Store {
                 url: shown.clone(),
                 source,
             })?;
+        let sqlite_bulk =
+            sqlite_file.map(|p| std::sync::Arc::new(crate::sqlite_bulk::SqliteBulk::new(p)));
         Ok(Self {
             db,
             url: shown,
+            sqlite_bulk,
             source_ids: Default::default(),
         })
     }
@@ -172,22 +190,12 @@ impl Store {
     }
 }
 
-fn create_sqlite_dir(url: &str) -> Result<()> {
+/// The file of a SQLite URL; `None` for in-memory databases.
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = path.split('?').next().unwrap_or("");
-    if path.is_empty() || path.contains(":memory:") {
-        return Ok(());
-    }
-    if let Some(dir) = Path::new(path)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir).map_err(|source| Error::CreateDir {
-            path: dir.display().to_string(),
-            source,
-        })?;
-    }
-    Ok(())
+    let memory = path.is_empty() || path.contains(":memory:") || url.contains("mode=memory");
+    (!memory).then(|| std::path::PathBuf::from(path))
 }
 
 #[cfg(test)]
