@@ -3,7 +3,8 @@
 //!
 //! Environment: `EXIST_BENCH_N` entries (default 1,000,000),
 //! `EXIST_BENCH_URL` database (default a temporary SQLite file),
-//! `EXIST_BENCH_LOOKUPS` lookups (default 20,000; half present, half absent).
+//! `EXIST_BENCH_LOOKUPS` lookups (default 20,000; half present, half absent),
+//! `EXIST_BENCH_REIMPORT=0` to skip the second import (for very large N).
 
 use std::io::Write;
 use std::time::Instant;

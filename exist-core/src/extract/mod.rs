@@ -71,10 +71,18 @@ pub fn extract(text: &str) -> Vec<Extracted> {
     let mut i = 0;
     while i < bytes.len() {
         // Skip separators.
-        let (sep, len) = separator_at(text, i);
-        if sep {
-            i += len;
-            continue;
+        let b = bytes[i];
+        if b < 0x80 {
+            if CLASS[b as usize] == SEP {
+                i += 1;
+                continue;
+            }
+        } else {
+            let (sep, len) = separator_at(text, i);
+            if sep {
+                i += len;
+                continue;
+            }
         }
         let start = i;
         let mut interesting = false;
@@ -144,12 +152,19 @@ static CLASS: [u8; 128] = {
 };
 
 /// Whether a separator starts at `i`, and the length of the character there.
+#[inline]
 fn separator_at(text: &str, i: usize) -> (bool, usize) {
     let b = text.as_bytes()[i];
     if b < 0x80 {
         return (CLASS[b as usize] == SEP, 1);
     }
     let len = utf8_len(b);
+    // CJK ideographs and kana (U+3040..U+EFFF), most of any non-ASCII text,
+    // are never separators: decide from the first two bytes.
+    let second = text.as_bytes().get(i + 1).copied().unwrap_or(0);
+    if (0xE4..=0xEE).contains(&b) || (b == 0xE3 && second >= 0x81) {
+        return (false, len);
+    }
     let c = text[i..].chars().next().unwrap_or(' ');
     let sep = c.is_whitespace()
         || matches!(
@@ -343,6 +358,17 @@ fn emit_url(
     Some(end)
 }
 
+/// The character at byte `i` of `t` and its length, without UTF-8 decoding
+/// for ASCII (almost every byte of the text a chunk is made of).
+fn char_at(t: &str, i: usize) -> (char, usize) {
+    let b = t.as_bytes()[i];
+    if b < 0x80 {
+        return (b as char, 1);
+    }
+    let c = t[i..].chars().next().unwrap_or(' ');
+    (c, c.len_utf8())
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@' | b':' | b'/' | b'%' | b'+')
 }
@@ -366,18 +392,18 @@ fn scan_words(
 ) {
     let mut i = from;
     while i < to {
-        let c = t[i..].chars().next().unwrap_or(' ');
+        let (c, len) = char_at(t, i);
         if !is_word_char(c) {
-            i += c.len_utf8();
+            i += len;
             continue;
         }
         let ws = i;
         while i < to {
-            let c = t[i..].chars().next().unwrap_or(' ');
+            let (c, len) = char_at(t, i);
             if !is_word_char(c) {
                 break;
             }
-            i += c.len_utf8();
+            i += len;
         }
         // Trim punctuation that ends sentences or wraps words.
         let mut s = ws;

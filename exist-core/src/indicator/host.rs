@@ -68,6 +68,25 @@ fn canonical_host_name(original: &str, standalone: bool) -> Result<CanonicalDoma
     if name.len() > 1024 {
         return Err("host name too long");
     }
+    // Most candidates in free text fail on their last label (`invoice.pdf`,
+    // `e.g`, `node.js`): check it before allocating anything.
+    if name.is_ascii() {
+        let tld = name.rsplit('.').next().unwrap_or("");
+        let mut buf = [0u8; 63];
+        if tld.is_empty() || tld.len() > buf.len() {
+            return Err("top-level domain is not in the Public Suffix List");
+        }
+        let lower = &mut buf[..tld.len()];
+        lower.copy_from_slice(tld.as_bytes());
+        lower.make_ascii_lowercase();
+        let lower = std::str::from_utf8(lower).unwrap_or("");
+        if !(lower.bytes().all(|b| b.is_ascii_alphabetic()) || lower.starts_with("xn--")) {
+            return Err("top-level domain is not alphabetic");
+        }
+        if !is_known_tld(lower) {
+            return Err("top-level domain is not in the Public Suffix List");
+        }
+    }
     let (ascii, unicode) = if name.is_ascii() {
         let ascii = name.to_ascii_lowercase();
         let unicode = if ascii.contains("xn--") {
@@ -89,11 +108,11 @@ fn canonical_host_name(original: &str, standalone: bool) -> Result<CanonicalDoma
     if ascii.len() > 253 {
         return Err("host name longer than 253 characters");
     }
-    let labels: Vec<&str> = ascii.split('.').collect();
-    if labels.len() < 2 {
+    let label_count = ascii.split('.').count();
+    if label_count < 2 {
         return Err("a domain needs at least two labels");
     }
-    for label in &labels {
+    for label in ascii.split('.') {
         if label.is_empty() {
             return Err("empty label in host name");
         }
@@ -110,7 +129,7 @@ fn canonical_host_name(original: &str, standalone: bool) -> Result<CanonicalDoma
             return Err("label starts or ends with a hyphen");
         }
     }
-    let tld = labels[labels.len() - 1];
+    let tld = ascii.rsplit('.').next().unwrap_or("");
     if !(tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--")) {
         return Err("top-level domain is not alphabetic");
     }
@@ -120,8 +139,8 @@ fn canonical_host_name(original: &str, standalone: bool) -> Result<CanonicalDoma
     if !standalone {
         return Ok(CanonicalDomain { ascii, unicode });
     }
-    if labels.len() == 2 {
-        let first = labels[0];
+    if label_count == 2 {
+        let first = ascii.split('.').next().unwrap_or("");
         // .com/.net/.org names like data.com or e.com are real hosts; the rule is
         // for member names that happen to be TLDs (`this.name`, `self.id`).
         if CODE_RECEIVERS.contains(&first) && !matches!(tld, "com" | "net" | "org") {

@@ -68,17 +68,20 @@ const SCHEMES: &[(&str, &str)] = &[
     ("fxp", "ftp"),
 ];
 
-/// True when `s` may contain something [`refang`] would change: a bracket or
-/// backslash, or a defanged scheme (`hxxp`, `hxtp`, `fxp`). Cheap, because most
-/// chunks of text need no refanging.
+/// True when `s` contains something [`refang`] would change: one of the
+/// bracketed or escaped markers, or a defanged scheme. Cheap, and exact, so a
+/// plain `(` or `{` in prose or JSON does not cost a copy of the chunk.
 pub(crate) fn may_be_defanged(s: &[u8]) -> bool {
-    s.iter().any(|b| matches!(b, b'[' | b'(' | b'{' | b'\\'))
-        || s.windows(3).any(|w| {
-            matches!(w[2], b'p' | b'P')
-                && (w[..2].eq_ignore_ascii_case(b"xx")
-                    || w[..2].eq_ignore_ascii_case(b"xt")
-                    || w[..2].eq_ignore_ascii_case(b"fx"))
-        })
+    s.iter().enumerate().any(|(i, b)| match b {
+        b'[' | b'(' | b'{' | b'\\' => MARKERS.iter().any(|(m, _)| starts_with_ci(&s[i..], m)),
+        b'p' | b'P' if i >= 2 => {
+            let w = &s[i - 2..i];
+            w.eq_ignore_ascii_case(b"xx")
+                || w.eq_ignore_ascii_case(b"xt")
+                || w.eq_ignore_ascii_case(b"fx")
+        }
+        _ => false,
+    })
 }
 
 fn starts_with_ci(hay: &[u8], needle: &str) -> bool {
