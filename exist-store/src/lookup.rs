@@ -215,8 +215,13 @@ impl Store {
 
     /// Everything stored that mentions `indicator`, grouped as reputation
     /// entries and other records.
+    ///
+    /// At most three rounds of queries, each round's queries run at once on
+    /// pooled connections: (1) the host-key range, and the entries, record
+    /// links and stored forms of the indicator and its networks; (2) only when
+    /// the range found related indicators, their entries and links; (3) only
+    /// when there are links, the records.
     pub async fn lookup(&self, indicator: &Indicator) -> Result<Lookup> {
-        // Candidate keys and how each relates to the indicator looked up.
         let mut relation: HashMap<IndicatorKey, Relation> = HashMap::new();
         relation.insert(
             indicator_key(indicator.kind(), indicator.value()),
@@ -225,92 +230,71 @@ impl Store {
         for k in containing_network_keys(indicator) {
             relation.insert(k, Relation::InNetwork);
         }
+        let his: Vec<i64> = relation.keys().map(|k| k.hi).collect();
+
+        let (related, mut rep_rows, mut link_rows, ind_rows) = tokio::try_join!(
+            self.related_indicators(indicator),
+            self.probe(REPUTATION_BY_KEY, &his, "looking up reputation"),
+            self.probe(LINKS_BY_KEY, &his, "looking up record links"),
+            self.probe(INDICATORS_BY_KEY, &his, "looking up indicators"),
+        )?;
         let mut known: HashMap<IndicatorKey, Indicator> = HashMap::new();
-        let mut truncated = false;
-        let host_query = match indicator.kind() {
-            IndicatorKind::Domain => Some(domain_range(indicator.value())),
-            IndicatorKind::Ipv4 | IndicatorKind::Ipv6 => {
-                let k = ip_host_key(indicator.value());
-                Some((k.clone(), k))
+        for row in &ind_rows {
+            let key = key_of(row)?;
+            if relation.contains_key(&key) {
+                known.insert(key, indicator_of(row, 2)?);
             }
-            _ => None,
-        };
-        if let Some((from, to)) = host_query {
-            let mut sql = Sql::new(
-                self.backend(),
-                "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE ",
-            );
-            if from == to {
-                sql.push("host_key = ").bind(from);
-            } else {
-                sql.push("host_key >= ")
-                    .bind(from)
-                    .push(" AND host_key < ")
-                    .bind(to);
-            }
-            sql.push(&format!(" LIMIT {}", LOOKUP_RELATED_LIMIT + 1));
-            let rows = self
-                .db
-                .query_all_raw(sql.build())
-                .await
-                .ctx("finding related indicators")?;
-            truncated = rows.len() > LOOKUP_RELATED_LIMIT;
-            for row in rows.iter().take(LOOKUP_RELATED_LIMIT) {
-                let key = key_of(row)?;
-                let found = indicator_of(row, 2)?;
+        }
+        let (related, truncated) = related;
+        let mut related_his = Vec::new();
+        for (key, found) in related {
+            if let std::collections::hash_map::Entry::Vacant(slot) = relation.entry(key) {
                 let rel = if found.kind() == IndicatorKind::Domain {
                     Relation::Subdomain
                 } else {
                     Relation::OnHost
                 };
-                relation.entry(key).or_insert(rel);
-                known.insert(key, found);
+                slot.insert(rel);
+                related_his.push(key.hi);
             }
+            known.entry(key).or_insert(found);
         }
-        // Which of the other candidates (the indicator, its networks) are stored.
-        // Probes go by the leading key column; the full key is checked here.
-        let unknown: Vec<i64> = relation
-            .keys()
-            .filter(|k| !known.contains_key(*k))
-            .map(|k| k.hi)
-            .collect();
-        let sql = "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE key_hi IN ";
-        for row in self.probe(sql, &unknown, "looking up indicators").await? {
-            let key = key_of(&row)?;
-            if relation.contains_key(&key) {
-                known.insert(key, indicator_of(&row, 2)?);
-            }
+        if !related_his.is_empty() {
+            let (more_rep, more_links) = tokio::try_join!(
+                self.probe(REPUTATION_BY_KEY, &related_his, "looking up reputation"),
+                self.probe(LINKS_BY_KEY, &related_his, "looking up record links"),
+            )?;
+            rep_rows.extend(more_rep);
+            link_rows.extend(more_links);
         }
-        if known.is_empty() {
-            return Ok(Lookup {
-                indicator: indicator.clone(),
-                reputation: vec![],
-                records: vec![],
-                truncated,
-            });
-        }
-        let his: Vec<i64> = known.keys().map(|k| k.hi).collect();
+        // Probes went by the leading key column: keep rows whose full key matched.
         let matched = |key: &IndicatorKey| -> Option<(Indicator, Relation)> {
-            Some((
-                known.get(key)?.clone(),
-                relation.get(key).copied().unwrap_or(Relation::Exact),
-            ))
+            Some((known.get(key)?.clone(), *relation.get(key)?))
         };
+        let mut links: HashMap<i64, Vec<IndicatorKey>> = HashMap::new();
+        for row in &link_rows {
+            let key = key_of(row)?;
+            if known.contains_key(&key) {
+                let id: i64 = row.try_get_by_index(2).ctx("reading record links")?;
+                links.entry(id).or_default().push(key);
+            }
+        }
+        let records = self.records_for(&links, &matched).await?;
 
-        let sql = "SELECT key_hi, key_lo, source_id, category, description, reference, first_seen, last_seen, \
-                   sightings FROM reputation WHERE key_hi IN ";
-        let rows = self.probe(sql, &his, "looking up reputation").await?;
-        let names = if rows.is_empty() {
+        let mut source_ids = Vec::with_capacity(rep_rows.len());
+        for row in &rep_rows {
+            source_ids.push(row.try_get_by_index::<i64>(2).ctx("reading reputation")?);
+        }
+        let names = if rep_rows.is_empty() {
             HashMap::new()
         } else {
-            self.source_names().await?
+            self.source_names_of(&source_ids).await?
         };
         let mut reputation = Vec::new();
-        for row in rows {
-            let Some((matched, relation)) = matched(&key_of(&row)?) else {
+        for (row, source_id) in rep_rows.iter().zip(source_ids) {
+            let Some((matched, relation)) = matched(&key_of(row)?) else {
                 continue;
             };
-            let source_id: i64 = row.try_get_by_index(2).ctx("reading reputation")?;
             let sightings: i64 = row.try_get_by_index(8).ctx("reading reputation")?;
             reputation.push(ReputationHit {
                 matched,
@@ -334,16 +318,62 @@ impl Store {
                 b.matched.value(),
             ))
         });
+        Ok(Lookup {
+            indicator: indicator.clone(),
+            reputation,
+            records,
+            truncated,
+        })
+    }
 
-        let sql = "SELECT key_hi, key_lo, record_id FROM record_indicators WHERE key_hi IN ";
-        let mut links: HashMap<i64, Vec<IndicatorKey>> = HashMap::new();
-        for row in self.probe(sql, &his, "looking up record links").await? {
-            let key = key_of(&row)?;
-            if known.contains_key(&key) {
-                let id: i64 = row.try_get_by_index(2).ctx("reading record links")?;
-                links.entry(id).or_default().push(key);
+    /// Indicators on the host-key range of a domain (itself, subdomains, URLs
+    /// and addresses on them) or of an IP (URLs on it), at most
+    /// [`LOOKUP_RELATED_LIMIT`]; and whether there were more.
+    async fn related_indicators(
+        &self,
+        indicator: &Indicator,
+    ) -> Result<(Vec<(IndicatorKey, Indicator)>, bool)> {
+        let (from, to) = match indicator.kind() {
+            IndicatorKind::Domain => domain_range(indicator.value()),
+            IndicatorKind::Ipv4 | IndicatorKind::Ipv6 => {
+                let k = ip_host_key(indicator.value());
+                (k.clone(), k)
             }
+            _ => return Ok((Vec::new(), false)),
+        };
+        let mut sql = Sql::new(
+            self.backend(),
+            "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE ",
+        );
+        if from == to {
+            sql.push("host_key = ").bind(from);
+        } else {
+            sql.push("host_key >= ")
+                .bind(from)
+                .push(" AND host_key < ")
+                .bind(to);
         }
+        sql.push(&format!(" LIMIT {}", LOOKUP_RELATED_LIMIT + 1));
+        let rows = self
+            .db
+            .query_all_raw(sql.build())
+            .await
+            .ctx("finding related indicators")?;
+        let truncated = rows.len() > LOOKUP_RELATED_LIMIT;
+        let mut found = Vec::with_capacity(rows.len().min(LOOKUP_RELATED_LIMIT));
+        for row in rows.iter().take(LOOKUP_RELATED_LIMIT) {
+            found.push((key_of(row)?, indicator_of(row, 2)?));
+        }
+        Ok((found, truncated))
+    }
+
+    /// The records behind `links` (record id → matched keys), one hit per
+    /// matched key.
+    async fn records_for(
+        &self,
+        links: &HashMap<i64, Vec<IndicatorKey>>,
+        matched: &impl Fn(&IndicatorKey) -> Option<(Indicator, Relation)>,
+    ) -> Result<Vec<RecordHit>> {
         let ids: Vec<i64> = links.keys().copied().collect();
         let sql = "SELECT id, kind, source, record_key, title, body, first_seen, last_seen, sightings \
                    FROM records WHERE id IN ";
@@ -378,14 +408,16 @@ impl Store {
         records.sort_by(|a, b| {
             (a.relation, a.kind, &a.source, &a.key).cmp(&(b.relation, b.kind, &b.source, &b.key))
         });
-        Ok(Lookup {
-            indicator: indicator.clone(),
-            reputation,
-            records,
-            truncated,
-        })
+        Ok(records)
     }
 }
+
+const REPUTATION_BY_KEY: &str = "SELECT key_hi, key_lo, source_id, category, description, reference, \
+     first_seen, last_seen, sightings FROM reputation WHERE key_hi IN ";
+const LINKS_BY_KEY: &str =
+    "SELECT key_hi, key_lo, record_id FROM record_indicators WHERE key_hi IN ";
+const INDICATORS_BY_KEY: &str =
+    "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE key_hi IN ";
 
 /// The indicator key in the first two columns of `row`.
 fn key_of(row: &QueryResult) -> Result<IndicatorKey> {

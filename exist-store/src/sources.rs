@@ -56,6 +56,17 @@ impl Store {
         Ok(names)
     }
 
+    /// Names of the source ids in `ids`, from the cache when it knows them all.
+    pub(crate) async fn source_names_of(&self, ids: &[i64]) -> Result<HashMap<i64, String>> {
+        if let Ok(map) = self.source_ids.lock() {
+            let by_id: HashMap<i64, String> = map.iter().map(|(n, id)| (*id, n.clone())).collect();
+            if ids.iter().all(|id| by_id.contains_key(id)) {
+                return Ok(by_id);
+            }
+        }
+        self.source_names().await
+    }
+
     fn cached_source(&self, name: &str) -> Option<i64> {
         self.source_ids.lock().ok()?.get(name).copied()
     }
