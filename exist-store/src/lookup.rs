@@ -216,11 +216,11 @@ impl Store {
     /// Everything stored that mentions `indicator`, grouped as reputation
     /// entries and other records.
     ///
-    /// At most three rounds of queries, each round's queries run at once on
-    /// pooled connections: (1) the host-key range, and the entries, record
-    /// links and stored forms of the indicator and its networks; (2) only when
-    /// the range found related indicators, their entries and links; (3) only
-    /// when there are links, the records.
+    /// At most three round trips, each one statement whose `UNION ALL`
+    /// branches are single-table key probes: (1) the host-key range, and the
+    /// entries, record links and stored forms of the indicator and its
+    /// networks; (2) only when the range found related indicators, their
+    /// entries and links; (3) only when there are links, the records.
     pub async fn lookup(&self, indicator: &Indicator) -> Result<Lookup> {
         let mut relation: HashMap<IndicatorKey, Relation> = HashMap::new();
         relation.insert(
@@ -231,71 +231,83 @@ impl Store {
             relation.insert(k, Relation::InNetwork);
         }
         let his: Vec<i64> = relation.keys().map(|k| k.hi).collect();
+        let first = self.probe_round(&his, host_range(indicator), true).await?;
 
-        let (related, mut rep_rows, mut link_rows, ind_rows) = tokio::try_join!(
-            self.related_indicators(indicator),
-            self.probe(REPUTATION_BY_KEY, &his, "looking up reputation"),
-            self.probe(LINKS_BY_KEY, &his, "looking up record links"),
-            self.probe(INDICATORS_BY_KEY, &his, "looking up indicators"),
-        )?;
         let mut known: HashMap<IndicatorKey, Indicator> = HashMap::new();
-        for row in &ind_rows {
-            let key = key_of(row)?;
-            if relation.contains_key(&key) {
-                known.insert(key, indicator_of(row, 2)?);
-            }
-        }
-        let (related, truncated) = related;
         let mut related_his = Vec::new();
-        for (key, found) in related {
-            if let std::collections::hash_map::Entry::Vacant(slot) = relation.entry(key) {
-                let rel = if found.kind() == IndicatorKind::Domain {
-                    Relation::Subdomain
-                } else {
-                    Relation::OnHost
-                };
-                slot.insert(rel);
-                related_his.push(key.hi);
+        let mut related = 0;
+        for row in &first {
+            let tag: String = row.try_get_by_index(0).ctx("reading a lookup")?;
+            let key = key_of_at(row, 1)?;
+            match tag.as_str() {
+                "i" if relation.contains_key(&key) => {
+                    known.insert(key, indicator_of(row, 4)?);
+                }
+                "h" => {
+                    related += 1;
+                    if related > LOOKUP_RELATED_LIMIT {
+                        continue; // the range returns one row more than it follows
+                    }
+                    let found = indicator_of(row, 4)?;
+                    if let std::collections::hash_map::Entry::Vacant(slot) = relation.entry(key) {
+                        let rel = if found.kind() == IndicatorKind::Domain {
+                            Relation::Subdomain
+                        } else {
+                            Relation::OnHost
+                        };
+                        slot.insert(rel);
+                        related_his.push(key.hi);
+                    }
+                    known.entry(key).or_insert(found);
+                }
+                _ => {}
             }
-            known.entry(key).or_insert(found);
         }
-        if !related_his.is_empty() {
-            let (more_rep, more_links) = tokio::try_join!(
-                self.probe(REPUTATION_BY_KEY, &related_his, "looking up reputation"),
-                self.probe(LINKS_BY_KEY, &related_his, "looking up record links"),
-            )?;
-            rep_rows.extend(more_rep);
-            link_rows.extend(more_links);
-        }
+        let truncated = related > LOOKUP_RELATED_LIMIT;
+        let second = if related_his.is_empty() {
+            Vec::new()
+        } else {
+            self.probe_round(&related_his, None, false).await?
+        };
+
         // Probes went by the leading key column: keep rows whose full key matched.
         let matched = |key: &IndicatorKey| -> Option<(Indicator, Relation)> {
             Some((known.get(key)?.clone(), *relation.get(key)?))
         };
         let mut links: HashMap<i64, Vec<IndicatorKey>> = HashMap::new();
-        for row in &link_rows {
-            let key = key_of(row)?;
-            if known.contains_key(&key) {
-                let id: i64 = row.try_get_by_index(2).ctx("reading record links")?;
-                links.entry(id).or_default().push(key);
+        let mut entries = Vec::new();
+        for row in first.iter().chain(&second) {
+            let tag: String = row.try_get_by_index(0).ctx("reading a lookup")?;
+            let key = key_of_at(row, 1)?;
+            if !known.contains_key(&key) {
+                continue;
+            }
+            match tag.as_str() {
+                "l" => links
+                    .entry(row.try_get_by_index(3).ctx("reading record links")?)
+                    .or_default()
+                    .push(key),
+                "r" => entries.push((key, row)),
+                _ => {}
             }
         }
         let records = self.records_for(&links, &matched).await?;
 
-        let mut source_ids = Vec::with_capacity(rep_rows.len());
-        for row in &rep_rows {
-            source_ids.push(row.try_get_by_index::<i64>(2).ctx("reading reputation")?);
+        let mut source_ids = Vec::with_capacity(entries.len());
+        for (_, row) in &entries {
+            source_ids.push(row.try_get_by_index::<i64>(3).ctx("reading reputation")?);
         }
-        let names = if rep_rows.is_empty() {
+        let names = if entries.is_empty() {
             HashMap::new()
         } else {
             self.source_names_of(&source_ids).await?
         };
         let mut reputation = Vec::new();
-        for (row, source_id) in rep_rows.iter().zip(source_ids) {
-            let Some((matched, relation)) = matched(&key_of(row)?) else {
+        for ((key, row), source_id) in entries.into_iter().zip(source_ids) {
+            let Some((matched, relation)) = matched(&key) else {
                 continue;
             };
-            let sightings: i64 = row.try_get_by_index(8).ctx("reading reputation")?;
+            let sightings: i64 = row.try_get_by_index(9).ctx("reading reputation")?;
             reputation.push(ReputationHit {
                 matched,
                 relation,
@@ -303,11 +315,11 @@ impl Store {
                     .get(&source_id)
                     .cloned()
                     .unwrap_or_else(|| format!("source#{source_id}")),
-                category: row.try_get_by_index(3).ctx("reading reputation")?,
-                description: row.try_get_by_index(4).ctx("reading reputation")?,
-                reference: row.try_get_by_index(5).ctx("reading reputation")?,
-                first_seen: from_unix(row.try_get_by_index(6).ctx("reading reputation")?),
-                last_seen: from_unix(row.try_get_by_index(7).ctx("reading reputation")?),
+                category: row.try_get_by_index(4).ctx("reading reputation")?,
+                description: row.try_get_by_index(5).ctx("reading reputation")?,
+                reference: row.try_get_by_index(6).ctx("reading reputation")?,
+                first_seen: from_unix(row.try_get_by_index(7).ctx("reading reputation")?),
+                last_seen: from_unix(row.try_get_by_index(8).ctx("reading reputation")?),
                 sightings: u64::try_from(sightings).unwrap_or(0),
             });
         }
@@ -326,45 +338,57 @@ impl Store {
         })
     }
 
-    /// Indicators on the host-key range of a domain (itself, subdomains, URLs
-    /// and addresses on them) or of an IP (URLs on it), at most
-    /// [`LOOKUP_RELATED_LIMIT`]; and whether there were more.
-    async fn related_indicators(
+    /// One round trip: entries (`r`) and record links (`l`) of keys whose high
+    /// halves are `his`, their stored forms (`i`) when `with_forms`, and the
+    /// indicators on a host-key range (`h`). Every row has the shape
+    /// (tag, key_hi, key_lo, n, t1, t2, t3, n2, n3, n4).
+    async fn probe_round(
         &self,
-        indicator: &Indicator,
-    ) -> Result<(Vec<(IndicatorKey, Indicator)>, bool)> {
-        let (from, to) = match indicator.kind() {
-            IndicatorKind::Domain => domain_range(indicator.value()),
-            IndicatorKind::Ipv4 | IndicatorKind::Ipv6 => {
-                let k = ip_host_key(indicator.value());
-                (k.clone(), k)
-            }
-            _ => return Ok((Vec::new(), false)),
-        };
+        his: &[i64],
+        range: Option<(String, String)>,
+        with_forms: bool,
+    ) -> Result<Vec<QueryResult>> {
         let mut sql = Sql::new(
             self.backend(),
-            "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE ",
+            "SELECT 'r' AS tag, key_hi, key_lo, source_id AS n, category AS t1, description AS t2, \
+             reference AS t3, first_seen AS n2, last_seen AS n3, sightings AS n4 FROM reputation WHERE key_hi IN ",
         );
-        if from == to {
-            sql.push("host_key = ").bind(from);
-        } else {
-            sql.push("host_key >= ")
-                .bind(from)
-                .push(" AND host_key < ")
-                .bind(to);
+        sql.bind_list(his.iter().copied());
+        sql.push(
+            " UNION ALL SELECT 'l', key_hi, key_lo, record_id, NULL, NULL, NULL, NULL, NULL, NULL \
+             FROM record_indicators WHERE key_hi IN ",
+        );
+        sql.bind_list(his.iter().copied());
+        if with_forms {
+            sql.push(
+                " UNION ALL SELECT 'i', key_hi, key_lo, NULL, kind, value, display, NULL, NULL, NULL \
+                 FROM indicators WHERE key_hi IN ",
+            );
+            sql.bind_list(his.iter().copied());
         }
-        sql.push(&format!(" LIMIT {}", LOOKUP_RELATED_LIMIT + 1));
-        let rows = self
-            .db
-            .query_all_raw(sql.build())
-            .await
-            .ctx("finding related indicators")?;
-        let truncated = rows.len() > LOOKUP_RELATED_LIMIT;
-        let mut found = Vec::with_capacity(rows.len().min(LOOKUP_RELATED_LIMIT));
-        for row in rows.iter().take(LOOKUP_RELATED_LIMIT) {
-            found.push((key_of(row)?, indicator_of(row, 2)?));
+        if let Some((from, to)) = range {
+            // Inside a subquery PostgreSQL types a bare NULL as text: cast it.
+            let int = if self.backend() == sea_orm::DbBackend::MySql {
+                "SIGNED"
+            } else {
+                "BIGINT"
+            };
+            sql.push(&format!(
+                " UNION ALL SELECT * FROM (SELECT 'h' AS tag, key_hi, key_lo, CAST(NULL AS {int}) AS n, kind, \
+                 value, display, CAST(NULL AS {int}) AS n2, CAST(NULL AS {int}) AS n3, CAST(NULL AS {int}) AS n4 \
+                 FROM indicators WHERE "
+            ));
+            if from == to {
+                sql.push("host_key = ").bind(from);
+            } else {
+                sql.push("host_key >= ")
+                    .bind(from)
+                    .push(" AND host_key < ")
+                    .bind(to);
+            }
+            sql.push(&format!(" LIMIT {}) related", LOOKUP_RELATED_LIMIT + 1));
         }
-        Ok((found, truncated))
+        self.db.query_all_raw(sql.build()).await.ctx("looking up")
     }
 
     /// The records behind `links` (record id → matched keys), one hit per
@@ -412,17 +436,24 @@ impl Store {
     }
 }
 
-const REPUTATION_BY_KEY: &str = "SELECT key_hi, key_lo, source_id, category, description, reference, \
-     first_seen, last_seen, sightings FROM reputation WHERE key_hi IN ";
-const LINKS_BY_KEY: &str =
-    "SELECT key_hi, key_lo, record_id FROM record_indicators WHERE key_hi IN ";
-const INDICATORS_BY_KEY: &str =
-    "SELECT key_hi, key_lo, kind, value, display FROM indicators WHERE key_hi IN ";
-
-/// The indicator key in the first two columns of `row`.
-fn key_of(row: &QueryResult) -> Result<IndicatorKey> {
+/// The indicator key in columns `at` and `at + 1` of `row`.
+fn key_of_at(row: &QueryResult, at: usize) -> Result<IndicatorKey> {
     Ok(IndicatorKey {
-        hi: row.try_get_by_index(0).ctx("reading an indicator key")?,
-        lo: row.try_get_by_index(1).ctx("reading an indicator key")?,
+        hi: row.try_get_by_index(at).ctx("reading an indicator key")?,
+        lo: row
+            .try_get_by_index(at + 1)
+            .ctx("reading an indicator key")?,
     })
+}
+
+/// The host-key range holding what is on a domain or an IP address.
+fn host_range(indicator: &Indicator) -> Option<(String, String)> {
+    match indicator.kind() {
+        IndicatorKind::Domain => Some(domain_range(indicator.value())),
+        IndicatorKind::Ipv4 | IndicatorKind::Ipv6 => {
+            let k = ip_host_key(indicator.value());
+            Some((k.clone(), k))
+        }
+        _ => None,
+    }
 }
