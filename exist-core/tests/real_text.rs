@@ -133,3 +133,56 @@ fn mastodon_html_statuses() {
         "{all:?}"
     );
 }
+
+fn fixture_text(path: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(path);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn rss_items_raw_xml_with_escaped_html_and_cdata() {
+    let xml = fixture_text("news/exist_sample_feed.rss.xml");
+    let all = found(&xml);
+    let expected: &[(IndicatorKind, &str)] = &[
+        (IndicatorKind::Cve, "CVE-2026-1234"),
+        (
+            IndicatorKind::Url,
+            "https://cdn-update.example/dl/setup.exe",
+        ),
+        (
+            IndicatorKind::Sha256,
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        ),
+        (IndicatorKind::Url, "http://198.51.100.23:8080/gate.php"),
+        (IndicatorKind::Ipv4, "198.51.100.23"),
+        (IndicatorKind::Domain, "update-check.example"),
+        (IndicatorKind::Ipv4, "203.0.113.9"),
+        (IndicatorKind::Email, "it-support@mail.example"),
+        (IndicatorKind::Asn, "AS64500"),
+    ];
+    for (kind, value) in expected {
+        assert!(
+            all.contains(&(*kind, (*value).to_owned())),
+            "{kind} {value} missing from {all:?}"
+        );
+    }
+    for (kind, value) in &all {
+        assert!(
+            !value.contains("&quot;") && !value.contains("&gt;"),
+            "markup kept in {value}"
+        );
+        assert!(
+            ![
+                "invoice.pdf",
+                "setup.exe",
+                "libc.so",
+                "system.net",
+                "4.2.1.7"
+            ]
+            .contains(&value.as_str()),
+            "{kind} {value} is not an indicator"
+        );
+    }
+}

@@ -302,6 +302,14 @@ fn url_end(t: &str, from: usize) -> usize {
             b'[' if i == from || b[i - 1] == b'@' => in_v6 = true,
             b']' if in_v6 => in_v6 = false,
             b'[' | b']' | b'{' | b'}' => break,
+            // HTML-escaped markup (`href=&quot;…&quot;&gt;`) ends a URL; `&amp;`
+            // is the escaped query separator and stays.
+            b'&' if ["&quot;", "&gt;", "&lt;", "&#39;", "&apos;", "&#34;"]
+                .iter()
+                .any(|e| b[i..].starts_with(e.as_bytes())) =>
+            {
+                break;
+            }
             b'(' => depth_paren += 1,
             b')' if depth_paren == 0 => break,
             b')' => depth_paren -= 1,
