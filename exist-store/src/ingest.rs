@@ -119,10 +119,6 @@ impl Store {
         }
         let mut rows: Vec<((IndicatorKey, i64), &ReputationEntry)> = rows.into_iter().collect();
         rows.sort_unstable_by_key(|(k, _)| *k);
-        let mut indicators: Vec<(IndicatorKey, &Indicator)> =
-            rows.iter().map(|((k, _), e)| (*k, &e.indicator)).collect();
-        indicators.dedup_by_key(|(k, _)| *k);
-
         if let Some(bulk) = self.sqlite_bulk.clone() {
             let ts = now.timestamp();
             let rows: Vec<BulkRow> = rows
@@ -149,6 +145,9 @@ impl Store {
                 unchanged: 0,
             });
         }
+        let mut indicators: Vec<(IndicatorKey, &Indicator)> =
+            rows.iter().map(|((k, _), e)| (*k, &e.indicator)).collect();
+        indicators.dedup_by_key(|(k, _)| *k);
         let tx = self.db.begin().await.ctx("starting a transaction")?;
         let backend = tx.get_database_backend();
         insert_indicators(&tx, &indicators).await?;
