@@ -1,10 +1,27 @@
 //! # exist-sources
 //!
-//! Everything in exist that talks to the outside world will live here: the shared
-//! HTTP driver (conditional GET, capped decompression, retries, rate limits), one
-//! file per feed, API, enricher and notifier, the built-in source catalogue, and
-//! URL inspection with screenshots.
+//! Everything in exist that talks to the outside world lives here: the shared
+//! HTTP driver (conditional GET, capped decompression, retries), and — as the
+//! trackers and lookup issues land — one file per feed, API, enricher and
+//! notifier, the built-in source catalogue, and URL inspection.
 //!
-//! Nothing is implemented yet: the source framework arrives with the "Trackers I"
-//! issue and the enrichers with the "Lookup" issue. Until then this crate is empty
-//! on purpose, so that the workspace already has the shape the design card fixes.
+//! ```no_run
+//! # async fn demo() -> Result<(), exist_sources::Error> {
+//! use exist_sources::{Fetched, HttpConfig, HttpDriver, Validators};
+//!
+//! let http = HttpDriver::new(HttpConfig::default())?;
+//! match http.get("https://feeds.example/list.txt", &Validators::default(), None).await? {
+//!     Fetched::NotModified => println!("unchanged"),
+//!     Fetched::Body { bytes, validators, .. } => println!("{} bytes, etag {:?}", bytes.len(), validators.etag),
+//! }
+//! # Ok(()) }
+//! ```
+
+mod error;
+mod http;
+
+pub use error::{Error, Result};
+pub use http::{
+    AuthHeader, CONNECT_TIMEOUT, Fetched, HttpConfig, HttpDriver, MAX_BODY_BYTES,
+    MAX_DECOMPRESSED_BYTES, MAX_RETRY_AFTER, REQUEST_TIMEOUT, RETRIES, USER_AGENT, Validators,
+};

@@ -6,6 +6,10 @@
 //! the server and dropped by [`TestDb::cleanup`], so tests run in parallel.
 //! A backend without a URL is skipped with a message saying so.
 
+mod http;
+
+pub use http::{Reply, Seen, TestServer};
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
