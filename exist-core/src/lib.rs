@@ -21,6 +21,7 @@ mod home;
 mod indicator;
 mod list;
 mod record;
+mod source;
 
 pub use error::{Error, MAX_QUOTED, Result};
 pub use extract::{Extracted, extract};
@@ -32,3 +33,4 @@ pub use record::{
     RunOutcome, SocialPost, SourceRunStatus, ThreatAttribute, ThreatEvent, ThreatObject,
     Vulnerability,
 };
+pub use source::{Collected, Source, SourceError, SourceInfo, SourceState};

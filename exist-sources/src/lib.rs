@@ -18,9 +18,11 @@
 //! ```
 
 mod error;
+mod feeds;
 mod http;
 
 pub use error::{Error, Result};
+pub use feeds::LineListFeed;
 pub use http::{
     AuthHeader, CONNECT_TIMEOUT, Fetched, HttpConfig, HttpDriver, MAX_BODY_BYTES,
     MAX_DECOMPRESSED_BYTES, MAX_RETRY_AFTER, REQUEST_TIMEOUT, RETRIES, USER_AGENT, Validators,

@@ -21,6 +21,7 @@
 //! statements through sea-orm's connection, and the bulk write path uses
 //! multi-row statements in one transaction per call (see `ingest`).
 
+mod collect;
 mod error;
 mod import;
 mod ingest;
@@ -36,6 +37,7 @@ mod sqlite_bulk;
 mod stats;
 mod store;
 
+pub use collect::{COLLECT_BATCH, SUDDENLY_EMPTY_MIN};
 pub use error::{Error, Result};
 pub use import::{IMPORT_BATCH, ImportSummary};
 pub use ingest::{BATCH_ROWS, UpsertCounts};

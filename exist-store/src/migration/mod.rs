@@ -2,6 +2,7 @@
 //! its file name (`mYYYYMMDD_HHMMSS_what`).
 
 mod m20261128_000001_create_tables;
+mod m20261128_000002_source_state;
 
 use sea_orm_migration::prelude::*;
 
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_tables::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_tables::Migration),
+            Box::new(m20261128_000002_source_state::Migration),
+        ]
     }
 }

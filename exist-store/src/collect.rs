@@ -1,0 +1,131 @@
+//! The collection pipeline, written once for every source: run it with its
+//! saved state, store what it brought in batches, record the run's status, and
+//! keep stored data safe from a bad run.
+//!
+//! Nothing a run brings ever deletes or ages stored data: entries that vanish
+//! from a feed keep their history (their `last_seen` stops advancing), and a
+//! failed or suspicious run only records its error. A feed that suddenly has no
+//! entries where it had many is treated as broken, not as "everything was
+//! delisted".
+
+use chrono::Utc;
+use exist_core::{Collected, Record, RunOutcome, Source, SourceRunStatus, SourceState};
+use sea_orm::ConnectionTrait;
+
+use crate::error::{Error, QueryContext, Result};
+use crate::sql::Sql;
+use crate::store::Store;
+
+/// Records stored per transaction during a collection.
+pub const COLLECT_BATCH: usize = 100_000;
+
+/// A healthy feed with at least this many entries that comes back empty is
+/// treated as broken.
+pub const SUDDENLY_EMPTY_MIN: u64 = 100;
+
+impl Store {
+    /// Runs `source` once and returns the recorded status. A source error is
+    /// a failed status, not an `Err`: `Err` means the store itself failed.
+    pub async fn collect(&self, source: &dyn Source) -> Result<SourceRunStatus> {
+        let name = source.info().name;
+        let state = self.source_state(&name).await?;
+        let mut status = SourceRunStatus::start(&name);
+        match source.collect(&state).await {
+            Err(e) => {
+                status.outcome = RunOutcome::Failed;
+                status.error = Some(e.to_string());
+            }
+            Ok(Collected::NotModified) => status.outcome = RunOutcome::NotModified,
+            Ok(Collected::Records {
+                records,
+                read,
+                bytes,
+                rejected,
+                rejected_samples,
+                state: new_state,
+            }) => {
+                status.read = read;
+                status.bytes = bytes;
+                status.rejected = rejected;
+                status.rejected_samples = rejected_samples;
+                let had = state.last_count.unwrap_or(0);
+                if records.is_empty() && had >= SUDDENLY_EMPTY_MIN {
+                    status.outcome = RunOutcome::Failed;
+                    status.error = Some(format!(
+                        "the feed has no entries where the last run had {had}: treated as a broken download, \
+                         stored data left as it was"
+                    ));
+                } else {
+                    self.store_batches(&records, &mut status).await?;
+                    status.outcome = RunOutcome::Ok;
+                    let count = records.len() as u64;
+                    self.save_source_state(
+                        &name,
+                        &SourceState {
+                            last_count: Some(count),
+                            ..new_state
+                        },
+                    )
+                    .await?;
+                }
+            }
+        }
+        status.finished_at = Some(Utc::now());
+        self.record_run(&status).await?;
+        Ok(status)
+    }
+
+    async fn store_batches(&self, records: &[Record], status: &mut SourceRunStatus) -> Result<()> {
+        let now = Utc::now();
+        for batch in records.chunks(COLLECT_BATCH) {
+            let c = self.upsert_records(batch, now).await?;
+            status.new += c.new;
+            status.updated += c.updated;
+            status.unchanged += c.unchanged;
+        }
+        Ok(())
+    }
+
+    /// The state `source` saved after its last healthy run.
+    pub async fn source_state(&self, source: &str) -> Result<SourceState> {
+        let mut sql = Sql::new(
+            self.backend(),
+            "SELECT state FROM source_state WHERE source = ",
+        );
+        sql.bind(source.to_owned());
+        let Some(row) = self
+            .db
+            .query_one_raw(sql.build())
+            .await
+            .ctx("reading source state")?
+        else {
+            return Ok(SourceState::default());
+        };
+        let json: String = row.try_get_by_index(0).ctx("reading source state")?;
+        serde_json::from_str(&json)
+            .map_err(|e| Error::Corrupt(format!("source state of {source}: {e}")))
+    }
+
+    /// Saves `state` for `source`.
+    pub async fn save_source_state(&self, source: &str, state: &SourceState) -> Result<()> {
+        let json = serde_json::to_string(state)
+            .map_err(|e| Error::Corrupt(format!("source state: {e}")))?;
+        let mut del = Sql::new(self.backend(), "DELETE FROM source_state WHERE source = ");
+        del.bind(source.to_owned());
+        let mut ins = Sql::new(
+            self.backend(),
+            "INSERT INTO source_state (source, state) VALUES ",
+        );
+        ins.bind_list([source.to_owned(), json]);
+        use sea_orm::TransactionTrait;
+        let tx = self.db.begin().await.ctx("starting a transaction")?;
+        tx.execute_raw(del.build())
+            .await
+            .ctx("saving source state")?;
+        tx.execute_raw(ins.build())
+            .await
+            .ctx("saving source state")?;
+        tx.commit().await.ctx("saving source state")?;
+        Ok(())
+    }
+}
