@@ -33,4 +33,4 @@ pub use record::{
     RunOutcome, SocialPost, SourceRunStatus, ThreatAttribute, ThreatEvent, ThreatObject,
     Vulnerability,
 };
-pub use source::{Collected, Source, SourceError, SourceInfo, SourceState};
+pub use source::{Collected, Item, Items, Source, SourceError, SourceInfo, SourceState};

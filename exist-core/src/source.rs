@@ -4,6 +4,10 @@
 //! records. Storing them, counting, recording the run's status and keeping
 //! stored data safe from a bad download is the pipeline's job
 //! (`exist_store::Store::collect`), written once.
+//!
+//! Records come as a stream of [`Item`]s, not a vector: a feed of a million
+//! lines is parsed batch by batch while the previous batch is stored, so memory
+//! stays flat whatever the feed's size.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,28 +38,62 @@ pub struct SourceState {
     /// How many records the last healthy run had.
     #[serde(default)]
     pub last_count: Option<u64>,
+    /// A hash of the last healthy download: the same content served again
+    /// with a 200 is skipped like a 304.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_hash: Option<String>,
 }
 
-/// What one collection brought.
+/// One parsed input of a source: a record, or an input it refused.
 #[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A record to store.
+    Record(Record),
+    /// An input (line, row, object) that gave no record, with why.
+    Rejected(RejectedLine),
+}
+
+/// The stream of items of one collection. Iterating may block on a local
+/// file; the pipeline drives it off the async threads.
+pub type Items = Box<dyn Iterator<Item = Item> + Send>;
+
+/// What one collection brought.
 pub enum Collected {
-    /// The upstream says nothing changed.
+    /// The upstream says nothing changed (a 304, or the same content again).
     NotModified,
-    /// Records, with what was refused.
+    /// Records to store, with the inputs that were refused.
     Records {
-        /// The records.
-        records: Vec<Record>,
-        /// Inputs read (lines, items).
-        read: u64,
+        /// The parsed inputs, in order.
+        items: Items,
         /// Bytes downloaded.
         bytes: u64,
-        /// Inputs refused, all counted.
-        rejected: u64,
-        /// The first few refused inputs.
-        rejected_samples: Vec<RejectedLine>,
-        /// State to save for the next run (validators).
+        /// State to save for the next run once the records are stored.
         state: SourceState,
     },
+}
+
+impl Collected {
+    /// Records given as a vector (an API page, a test), with no refusals.
+    pub fn from_records(records: Vec<Record>, bytes: u64, state: SourceState) -> Self {
+        Self::Records {
+            items: Box::new(records.into_iter().map(Item::Record)),
+            bytes,
+            state,
+        }
+    }
+}
+
+impl std::fmt::Debug for Collected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotModified => f.write_str("NotModified"),
+            Self::Records { bytes, state, .. } => f
+                .debug_struct("Records")
+                .field("bytes", bytes)
+                .field("state", state)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// The error of a collection, with its context in the message (never a secret).

@@ -35,14 +35,31 @@ pub enum Error {
         /// What was wrong.
         detail: String,
     },
-    /// Any other transport failure.
-    #[error("fetching {url} failed")]
+    /// Any other transport failure (refused connection, TLS, DNS).
+    #[error("fetching {url} failed: {detail}")]
     Transport {
+        /// The URL, without credentials.
+        url: String,
+        /// The cause and its causes, without the URL.
+        detail: String,
+    },
+    /// A header name or value (auth, extra headers) is not valid HTTP; the
+    /// value is never shown.
+    #[error("{url}: invalid value for header {header}")]
+    InvalidHeader {
+        /// The URL, without credentials.
+        url: String,
+        /// The header's name.
+        header: String,
+    },
+    /// The body could not be spooled to (or read from) a local file.
+    #[error("{url}: {source}")]
+    Spool {
         /// The URL, without credentials.
         url: String,
         /// The cause.
         #[source]
-        source: reqwest::Error,
+        source: std::io::Error,
     },
     /// The URL is not a valid http(s) URL.
     #[error("invalid URL {0:?}")]
@@ -51,3 +68,22 @@ pub enum Error {
 
 /// Result with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A transport error of `url`, with `e`'s chain of causes (reqwest's own
+    /// message names the full URL, query included, so it is left out).
+    pub(crate) fn transport(url: &str, e: reqwest::Error) -> Self {
+        let e = e.without_url();
+        let mut detail = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            detail.push_str(": ");
+            detail.push_str(&c.to_string());
+            cause = c.source();
+        }
+        Self::Transport {
+            url: url.to_owned(),
+            detail,
+        }
+    }
+}

@@ -17,13 +17,18 @@
 //! # Ok(()) }
 //! ```
 
+mod catalogue;
+mod config;
 mod error;
 mod feeds;
 mod http;
 
+pub use catalogue::{Catalogue, builtin_specs};
+pub use config::{CONFIG_FILE, Config, ConfigError, SourceOverride};
 pub use error::{Error, Result};
-pub use feeds::LineListFeed;
+pub use feeds::{AuthSpec, Feed, FeedSpec, Fields, Format, PostSpec, Template};
 pub use http::{
-    AuthHeader, CONNECT_TIMEOUT, Fetched, HttpConfig, HttpDriver, MAX_BODY_BYTES,
-    MAX_DECOMPRESSED_BYTES, MAX_RETRY_AFTER, REQUEST_TIMEOUT, RETRIES, USER_AGENT, Validators,
+    AuthHeader, CONNECT_TIMEOUT, Download, Downloaded, Fetched, HttpConfig, HttpDriver,
+    MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_RETRY_AFTER, REQUEST_TIMEOUT, RETRIES, Request,
+    Spooled, USER_AGENT, Validators,
 };

@@ -9,7 +9,10 @@
 //! delisted".
 
 use chrono::Utc;
-use exist_core::{Collected, Record, RunOutcome, Source, SourceRunStatus, SourceState};
+use exist_core::{
+    Collected, Item, Items, REJECTED_SAMPLES, Record, RejectedLine, RunOutcome, Source,
+    SourceRunStatus, SourceState,
+};
 use sea_orm::ConnectionTrait;
 
 use crate::error::{Error, QueryContext, Result};
@@ -37,32 +40,25 @@ impl Store {
             }
             Ok(Collected::NotModified) => status.outcome = RunOutcome::NotModified,
             Ok(Collected::Records {
-                records,
-                read,
+                items,
                 bytes,
-                rejected,
-                rejected_samples,
                 state: new_state,
             }) => {
-                status.read = read;
                 status.bytes = bytes;
-                status.rejected = rejected;
-                status.rejected_samples = rejected_samples;
+                let stored = self.store_items(items, &mut status).await?;
                 let had = state.last_count.unwrap_or(0);
-                if records.is_empty() && had >= SUDDENLY_EMPTY_MIN {
+                if stored == 0 && had >= SUDDENLY_EMPTY_MIN {
                     status.outcome = RunOutcome::Failed;
                     status.error = Some(format!(
                         "the feed has no entries where the last run had {had}: treated as a broken download, \
                          stored data left as it was"
                     ));
                 } else {
-                    self.store_batches(&records, &mut status).await?;
                     status.outcome = RunOutcome::Ok;
-                    let count = records.len() as u64;
                     self.save_source_state(
                         &name,
                         &SourceState {
-                            last_count: Some(count),
+                            last_count: Some(stored),
                             ..new_state
                         },
                     )
@@ -75,15 +71,36 @@ impl Store {
         Ok(status)
     }
 
-    async fn store_batches(&self, records: &[Record], status: &mut SourceRunStatus) -> Result<()> {
+    /// Parses `items` batch by batch on a blocking thread while storing the
+    /// previous batch; counts and samples refusals. Returns the records stored.
+    async fn store_items(&self, items: Items, status: &mut SourceRunStatus) -> Result<u64> {
         let now = Utc::now();
-        for batch in records.chunks(COLLECT_BATCH) {
-            let c = self.upsert_records(batch, now).await?;
-            status.new += c.new;
-            status.updated += c.updated;
-            status.unchanged += c.unchanged;
+        let mut stored = 0u64;
+        let mut next = Some(tokio::task::spawn_blocking(move || next_batch(items)));
+        while let Some(pending) = next.take() {
+            let (batch, rejected, items) = pending
+                .await
+                .map_err(|e| Error::Corrupt(format!("parsing a batch: {e}")))?;
+            let more = batch.len() + rejected.len() == COLLECT_BATCH;
+            if more {
+                next = Some(tokio::task::spawn_blocking(move || next_batch(items)));
+            }
+            status.read += (batch.len() + rejected.len()) as u64;
+            status.rejected += rejected.len() as u64;
+            for r in rejected {
+                if status.rejected_samples.len() < REJECTED_SAMPLES {
+                    status.rejected_samples.push(r);
+                }
+            }
+            if !batch.is_empty() {
+                let c = self.upsert_records(&batch, now).await?;
+                status.new += c.new;
+                status.updated += c.updated;
+                status.unchanged += c.unchanged;
+                stored += batch.len() as u64;
+            }
         }
-        Ok(())
+        Ok(stored)
     }
 
     /// The state `source` saved after its last healthy run.
@@ -128,4 +145,21 @@ impl Store {
         tx.commit().await.ctx("saving source state")?;
         Ok(())
     }
+}
+
+/// Up to [`COLLECT_BATCH`] inputs from `items`: the records, the refusals met on the way,
+/// and the rest of the stream.
+fn next_batch(mut items: Items) -> (Vec<Record>, Vec<RejectedLine>, Items) {
+    let mut batch = Vec::with_capacity(COLLECT_BATCH.min(4096));
+    let mut rejected = Vec::new();
+    for item in items.by_ref() {
+        match item {
+            Item::Record(r) => batch.push(r),
+            Item::Rejected(r) => rejected.push(r),
+        }
+        if batch.len() + rejected.len() == COLLECT_BATCH {
+            break;
+        }
+    }
+    (batch, rejected, items)
 }

@@ -31,6 +31,17 @@ pub struct RejectedLine {
     pub reason: String,
 }
 
+impl RejectedLine {
+    /// A refused input at `line`, quoted to [`crate::MAX_QUOTED`] characters.
+    pub fn new(line: u64, input: &str, reason: impl Into<String>) -> Self {
+        Self {
+            line,
+            input: crate::error::quote(input),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// One run of one source (or one `exist import`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceRunStatus {

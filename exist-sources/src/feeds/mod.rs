@@ -1,5 +1,13 @@
-//! Feeds: sources that download a document and parse it into records.
+//! Feeds: sources that download a document (line list, CSV, JSON) and parse
+//! it into reputation entries, defined declaratively — the built-in catalogue
+//! and the user's `[[feeds]]` in `exist.toml` are the same kind of entry.
 
-mod line_list;
+mod feed;
+mod parse;
+mod spec;
+mod template;
 
-pub use line_list::LineListFeed;
+pub use feed::Feed;
+pub(crate) use spec::interval;
+pub use spec::{AuthSpec, FeedSpec, Fields, Format, PostSpec};
+pub use template::Template;

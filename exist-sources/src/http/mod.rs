@@ -4,9 +4,15 @@
 //! decompressed size (gzip by `Content-Encoding` or by magic bytes), a
 //! User-Agent naming exist and its version, an optional auth header, and the
 //! proxy from the environment. A feed supplies only its parse step.
+//!
+//! [`HttpDriver::fetch`] spools the body to a temporary file (feeds);
+//! [`HttpDriver::get`] reads it into memory (small API answers). A `file://`
+//! URL reads a local file through the same decompression, for mirrors and
+//! `exist collect --url file://…`.
 
-mod decompress;
+mod spool;
 
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -16,6 +22,8 @@ use reqwest::header::{
 };
 
 use crate::error::{Error, Result};
+pub use spool::Spooled;
+use spool::{io_err, temp_file};
 
 /// The User-Agent of every request exist makes to a feed or API.
 pub const USER_AGENT: &str = concat!(
@@ -94,6 +102,45 @@ pub enum Fetched {
     },
 }
 
+/// A downloaded body, spooled to a temporary file.
+#[derive(Debug)]
+pub struct Download {
+    /// The decompressed body, rewound.
+    pub body: Spooled,
+    /// Bytes transferred (before decompression).
+    pub transferred: u64,
+    /// Validators for the next conditional request.
+    pub validators: Validators,
+    /// A hash of the transferred bytes (hex), to recognise the same content.
+    pub digest: String,
+}
+
+/// What a fetch brought.
+#[derive(Debug)]
+pub enum Downloaded {
+    /// 304: nothing changed since the validators sent.
+    NotModified,
+    /// A body.
+    Body(Download),
+}
+
+/// One request: GET by default, or POST with a body (the abuse.ch APIs).
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    /// `http(s)://` or `file://` URL.
+    pub url: &'a str,
+    /// Validators of the previous download.
+    pub validators: Validators,
+    /// The source's auth header, if any.
+    pub auth: Option<&'a AuthHeader>,
+    /// Extra headers (`Accept`).
+    pub headers: &'a [(String, String)],
+    /// A POST body and its content type; `None` makes a GET.
+    pub post: Option<(&'a str, &'a [u8])>,
+    /// A key inside the URL, replaced in every message and log line.
+    pub secret: Option<&'a str>,
+}
+
 /// An auth header for one source; its value never appears in logs or errors.
 #[derive(Clone)]
 pub struct AuthHeader {
@@ -144,65 +191,72 @@ impl HttpDriver {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .build()
-            .map_err(|source| Error::Transport {
-                url: String::new(),
-                source,
-            })?;
+            .map_err(|e| Error::transport("(client set-up)", e))?;
         Ok(Self { client, config })
     }
 
-    /// GETs `url`, conditionally on `previous`, with `auth` if given. Retries
-    /// 429 and 5xx; every other error status is returned as [`Error::Status`].
+    /// GETs `url` into memory, conditionally on `previous`, with `auth` if
+    /// given. Retries 429 and 5xx; every other error status is returned as
+    /// [`Error::Status`].
     pub async fn get(
         &self,
         url: &str,
         previous: &Validators,
         auth: Option<&AuthHeader>,
     ) -> Result<Fetched> {
-        let parsed = reqwest::Url::parse(url).map_err(|_| Error::InvalidUrl(url.to_owned()))?;
+        let request = Request {
+            url,
+            validators: previous.clone(),
+            auth,
+            ..Request::default()
+        };
+        match self.fetch(&request).await? {
+            Downloaded::NotModified => Ok(Fetched::NotModified),
+            Downloaded::Body(mut d) => {
+                let mut bytes = Vec::with_capacity(d.body.len as usize);
+                d.body.file.read_to_end(&mut bytes).map_err(io_err(url))?;
+                Ok(Fetched::Body {
+                    bytes,
+                    transferred: d.transferred,
+                    validators: d.validators,
+                })
+            }
+        }
+    }
+
+    /// Performs `request`, spooling the body to a temporary file.
+    pub async fn fetch(&self, request: &Request<'_>) -> Result<Downloaded> {
+        let url = request.url;
+        let parsed = reqwest::Url::parse(url).map_err(|_| Error::InvalidUrl(shown_raw(url)))?;
+        if parsed.scheme() == "file" {
+            return self.read_local(&parsed).await.map(Downloaded::Body);
+        }
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::InvalidUrl(url.to_owned()));
+            return Err(Error::InvalidUrl(shown(&parsed)));
         }
-        let name = shown(&parsed);
-        let mut headers = HeaderMap::new();
-        if let Some(etag) = previous
-            .etag
-            .as_deref()
-            .and_then(|v| HeaderValue::from_str(v).ok())
-        {
-            headers.insert(IF_NONE_MATCH, etag);
+        let mut name = shown(&parsed);
+        if let Some(secret) = request.secret.filter(|s| !s.is_empty()) {
+            name = name.replace(secret, "[redacted]");
         }
-        if let Some(lm) = previous
-            .last_modified
-            .as_deref()
-            .and_then(|v| HeaderValue::from_str(v).ok())
-        {
-            headers.insert(IF_MODIFIED_SINCE, lm);
-        }
-        if let Some(a) = auth {
-            let name = HeaderName::from_bytes(a.name.as_bytes())
-                .map_err(|_| Error::InvalidUrl(url.to_owned()))?;
-            let mut value =
-                HeaderValue::from_str(&a.value).map_err(|_| Error::InvalidUrl(url.to_owned()))?;
-            value.set_sensitive(true);
-            headers.insert(name, value);
-        }
+        let headers = request_headers(request, &name)?;
         let mut attempt = 0;
         loop {
-            let response = self
-                .client
-                .get(parsed.clone())
-                .headers(headers.clone())
-                .send()
-                .await;
-            let response = match response {
+            let builder = match request.post {
+                Some((content_type, body)) => self
+                    .client
+                    .post(parsed.clone())
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(body.to_vec()),
+                None => self.client.get(parsed.clone()),
+            };
+            let response = match builder.headers(headers.clone()).send().await {
                 Ok(r) => r,
                 Err(e) if e.is_timeout() => return Err(Error::Timeout { url: name }),
-                Err(source) => return Err(Error::Transport { url: name, source }),
+                Err(e) => return Err(Error::transport(&name, e)),
             };
             let status = response.status();
             if status == StatusCode::NOT_MODIFIED {
-                return Ok(Fetched::NotModified);
+                return Ok(Downloaded::NotModified);
             }
             if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
                 if attempt < self.config.retries {
@@ -234,39 +288,88 @@ impl HttpDriver {
                 etag: header_string(response.headers(), &ETAG),
                 last_modified: header_string(response.headers(), &LAST_MODIFIED),
             };
-            let (raw, transferred) = self.read_capped(response, &name).await?;
-            let bytes = decompress::maybe_gunzip(raw, self.config.max_decompressed_bytes, &name)?;
-            return Ok(Fetched::Body {
-                bytes,
+            let (raw, transferred, digest) = self.spool_capped(response, &name).await?;
+            let cap = self.config.max_decompressed_bytes;
+            let body = tokio::task::spawn_blocking(move || {
+                spool::decompress(raw, transferred, cap, &name)
+            })
+            .await
+            .map_err(|e| Error::InvalidUrl(format!("decompression task failed: {e}")))??;
+            return Ok(Downloaded::Body(Download {
+                body,
                 transferred,
                 validators,
-            });
+                digest,
+            }));
         }
     }
 
-    /// Reads the body, failing past the cap or on a short body.
-    async fn read_capped(
+    /// A `file://` URL: the file through the same caps and decompression.
+    async fn read_local(&self, url: &reqwest::Url) -> Result<Download> {
+        let name = url.to_string();
+        let path = url
+            .to_file_path()
+            .map_err(|()| Error::InvalidUrl(name.clone()))?;
+        let (max_body, cap) = (
+            self.config.max_body_bytes,
+            self.config.max_decompressed_bytes,
+        );
+        tokio::task::spawn_blocking(move || {
+            let mut file = std::fs::File::open(&path).map_err(io_err(&name))?;
+            let len = file.metadata().map_err(io_err(&name))?.len();
+            if len > max_body {
+                return Err(Error::TooLarge {
+                    url: name,
+                    limit: max_body,
+                });
+            }
+            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                match file.read(&mut buf).map_err(io_err(&name))? {
+                    0 => break,
+                    n => hasher.update(&buf[..n]),
+                }
+            }
+            let body = spool::decompress(file, len, cap, &name)?;
+            Ok(Download {
+                body,
+                transferred: len,
+                validators: Validators::default(),
+                digest: format!("{:032x}", hasher.digest128()),
+            })
+        })
+        .await
+        .map_err(|e| Error::InvalidUrl(format!("reading a local file failed: {e}")))?
+    }
+
+    /// Spools the body to a temporary file, failing past the cap or on a
+    /// short body; returns the file, the bytes written and their hash.
+    async fn spool_capped(
         &self,
         mut response: reqwest::Response,
         name: &str,
-    ) -> Result<(Vec<u8>, u64)> {
-        let announced = response.content_length();
+    ) -> Result<(std::fs::File, u64, String)> {
         // With transparent gzip the stream is decompressed: cap it by the larger limit.
         let limit = self
             .config
             .max_body_bytes
             .max(self.config.max_decompressed_bytes);
-        let mut body = Vec::with_capacity(announced.unwrap_or(0).min(limit) as usize);
+        let mut file = std::io::BufWriter::with_capacity(256 * 1024, temp_file(name)?);
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        let mut len = 0u64;
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if body.len() as u64 + chunk.len() as u64 > limit {
+                    len += chunk.len() as u64;
+                    if len > limit {
                         return Err(Error::TooLarge {
                             url: name.to_owned(),
                             limit,
                         });
                     }
-                    body.extend_from_slice(&chunk);
+                    hasher.update(&chunk);
+                    file.write_all(&chunk).map_err(io_err(name))?;
                 }
                 Ok(None) => break,
                 Err(e) if e.is_timeout() => {
@@ -280,16 +383,58 @@ impl HttpDriver {
                         detail: e.to_string(),
                     });
                 }
-                Err(source) => {
-                    return Err(Error::Transport {
-                        url: name.to_owned(),
-                        source,
-                    });
-                }
+                Err(e) => return Err(Error::transport(name, e)),
             }
         }
-        let len = body.len() as u64;
-        Ok((body, len))
+        let file = file
+            .into_inner()
+            .map_err(|e| io_err(name)(e.into_error()))?;
+        Ok((file, len, format!("{:032x}", hasher.digest128())))
+    }
+}
+
+/// The headers of `request`: validators, the auth header (marked sensitive),
+/// and the extra headers.
+fn request_headers(request: &Request<'_>, name: &str) -> Result<HeaderMap> {
+    let mut headers = HeaderMap::new();
+    let previous = &request.validators;
+    if let Some(etag) = previous
+        .etag
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        headers.insert(IF_NONE_MATCH, etag);
+    }
+    if let Some(lm) = previous
+        .last_modified
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        headers.insert(IF_MODIFIED_SINCE, lm);
+    }
+    let bad_header = |what: &str| Error::InvalidHeader {
+        url: name.to_owned(),
+        header: what.to_owned(),
+    };
+    for (k, v) in request.headers {
+        let key = HeaderName::from_bytes(k.as_bytes()).map_err(|_| bad_header(k))?;
+        let value = HeaderValue::from_str(v).map_err(|_| bad_header(k))?;
+        headers.insert(key, value);
+    }
+    if let Some(a) = request.auth {
+        let key = HeaderName::from_bytes(a.name.as_bytes()).map_err(|_| bad_header(&a.name))?;
+        let mut value = HeaderValue::from_str(&a.value).map_err(|_| bad_header(&a.name))?;
+        value.set_sensitive(true);
+        headers.insert(key, value);
+    }
+    Ok(headers)
+}
+
+/// An unparsable URL as it may be shown: cut before any `@` (userinfo).
+fn shown_raw(url: &str) -> String {
+    match url.split_once('@') {
+        Some((_, rest)) => format!("…@{rest}"),
+        None => url.to_owned(),
     }
 }
 
