@@ -63,6 +63,8 @@ impl Reply {
 /// A request the server received.
 #[derive(Clone, Debug)]
 pub struct Seen {
+    /// Request method (`GET`, `POST`).
+    pub method: String,
     /// Request path with query.
     pub path: String,
     /// Headers, names lowercase.
@@ -114,11 +116,10 @@ impl TestServer {
                     }
                     let head = String::from_utf8_lossy(&buf).to_string();
                     let mut lines = head.split("\r\n");
-                    let path = lines
-                        .next()
-                        .and_then(|l| l.split(' ').nth(1))
-                        .unwrap_or("/")
-                        .to_owned();
+                    let request_line = lines.next().unwrap_or("");
+                    let mut parts = request_line.split(' ');
+                    let method = parts.next().unwrap_or("").to_owned();
+                    let path = parts.next().unwrap_or("/").to_owned();
                     let headers = lines
                         .filter_map(|l| l.split_once(':'))
                         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -133,7 +134,11 @@ impl TestServer {
                     };
                     s.lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(Seen { path, headers });
+                        .push(Seen {
+                            method,
+                            path,
+                            headers,
+                        });
                     tokio::time::sleep(reply.delay).await;
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
