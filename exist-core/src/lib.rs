@@ -33,4 +33,6 @@ pub use record::{
     RunOutcome, SocialPost, SourceRunStatus, ThreatAttribute, ThreatEvent, ThreatObject,
     Vulnerability,
 };
-pub use source::{Collected, Item, Items, Source, SourceError, SourceInfo, SourceState};
+pub use source::{
+    Collected, Item, Items, NoProgress, Progress, Source, SourceError, SourceInfo, SourceState,
+};

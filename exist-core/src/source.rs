@@ -96,13 +96,32 @@ impl std::fmt::Debug for Collected {
     }
 }
 
+/// Where a collection reports how far it got (a progress bar, a log line).
+/// Called from async and blocking threads alike; keep it cheap.
+pub trait Progress: Send + Sync {
+    /// `done` bytes downloaded, of `total` when the server announced it.
+    fn bytes(&self, done: u64, total: Option<u64>) {
+        let _ = (done, total);
+    }
+    /// `done` records stored so far.
+    fn records(&self, done: u64) {
+        let _ = done;
+    }
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// The error of a collection, with its context in the message (never a secret).
 pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A tracker.
 ///
 /// ```
-/// use exist_core::{Collected, Source, SourceError, SourceInfo, SourceState, RecordKind};
+/// use exist_core::{Collected, Progress, Source, SourceError, SourceInfo, SourceState, RecordKind};
 ///
 /// struct Nothing;
 ///
@@ -111,7 +130,7 @@ pub type SourceError = Box<dyn std::error::Error + Send + Sync>;
 ///     fn info(&self) -> SourceInfo {
 ///         SourceInfo { name: "nothing".into(), kind: RecordKind::Reputation, needs_key: false, interval_secs: 3600 }
 ///     }
-///     async fn collect(&self, _state: &SourceState) -> Result<Collected, SourceError> {
+///     async fn collect(&self, _state: &SourceState, _progress: &dyn Progress) -> Result<Collected, SourceError> {
 ///         Ok(Collected::NotModified)
 ///     }
 /// }
@@ -121,6 +140,11 @@ pub trait Source: Send + Sync {
     /// What the source is.
     fn info(&self) -> SourceInfo;
 
-    /// Collects what is new or current, given the state saved by the last run.
-    async fn collect(&self, state: &SourceState) -> Result<Collected, SourceError>;
+    /// Collects what is new or current, given the state saved by the last
+    /// run, reporting the download's progress to `progress`.
+    async fn collect(
+        &self,
+        state: &SourceState,
+        progress: &dyn Progress,
+    ) -> Result<Collected, SourceError>;
 }

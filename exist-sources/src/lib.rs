@@ -20,15 +20,19 @@
 mod catalogue;
 mod config;
 mod error;
+mod exist;
 mod feeds;
 mod http;
+pub mod scheduler;
 
 pub use catalogue::{Catalogue, builtin_specs};
 pub use config::{CONFIG_FILE, Config, ConfigError, SourceOverride};
 pub use error::{Error, Result};
+pub use exist::{AppError, Exist, OpenOptions, SourceListing};
 pub use feeds::{AuthSpec, Feed, FeedSpec, Fields, Format, PostSpec, Template};
 pub use http::{
     AuthHeader, CONNECT_TIMEOUT, Download, Downloaded, Fetched, HttpConfig, HttpDriver,
     MAX_BODY_BYTES, MAX_DECOMPRESSED_BYTES, MAX_RETRY_AFTER, REQUEST_TIMEOUT, RETRIES, Request,
     Spooled, USER_AGENT, Validators,
 };
+pub use scheduler::{Runner, Scheduler};

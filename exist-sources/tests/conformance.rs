@@ -84,7 +84,10 @@ async fn snapshot(store: &Store, probe: &Indicator) -> String {
 }
 
 fn seen_header(server: &TestServer, i: usize, name: &str) -> Option<String> {
-    server.seen().get(i).and_then(|s| s.headers.get(name).cloned())
+    server
+        .seen()
+        .get(i)
+        .and_then(|s| s.headers.get(name).cloned())
 }
 
 async fn conform(case: Case) {

@@ -10,8 +10,8 @@
 
 use chrono::Utc;
 use exist_core::{
-    Collected, Item, Items, REJECTED_SAMPLES, Record, RejectedLine, RunOutcome, Source,
-    SourceRunStatus, SourceState,
+    Collected, Item, Items, NoProgress, Progress, REJECTED_SAMPLES, Record, RejectedLine,
+    RunOutcome, Source, SourceRunStatus, SourceState,
 };
 use sea_orm::ConnectionTrait;
 
@@ -30,10 +30,23 @@ impl Store {
     /// Runs `source` once and returns the recorded status. A source error is
     /// a failed status, not an `Err`: `Err` means the store itself failed.
     pub async fn collect(&self, source: &dyn Source) -> Result<SourceRunStatus> {
+        self.collect_with(source, &NoProgress).await
+    }
+
+    /// [`Store::collect`], reporting bytes and stored records to `progress`.
+    ///
+    /// Cancelling the returned future (a shutdown) between or during batches
+    /// never leaves a half-written batch: each batch is one transaction, and
+    /// one not committed is rolled back.
+    pub async fn collect_with(
+        &self,
+        source: &dyn Source,
+        progress: &dyn Progress,
+    ) -> Result<SourceRunStatus> {
         let name = source.info().name;
         let state = self.source_state(&name).await?;
         let mut status = SourceRunStatus::start(&name);
-        match source.collect(&state).await {
+        match source.collect(&state, progress).await {
             Err(e) => {
                 status.outcome = RunOutcome::Failed;
                 status.error = Some(e.to_string());
@@ -45,7 +58,7 @@ impl Store {
                 state: new_state,
             }) => {
                 status.bytes = bytes;
-                let stored = self.store_items(items, &mut status).await?;
+                let stored = self.store_items(items, &mut status, progress).await?;
                 let had = state.last_count.unwrap_or(0);
                 if stored == 0 && had >= SUDDENLY_EMPTY_MIN {
                     status.outcome = RunOutcome::Failed;
@@ -73,7 +86,12 @@ impl Store {
 
     /// Parses `items` batch by batch on a blocking thread while storing the
     /// previous batch; counts and samples refusals. Returns the records stored.
-    async fn store_items(&self, items: Items, status: &mut SourceRunStatus) -> Result<u64> {
+    async fn store_items(
+        &self,
+        items: Items,
+        status: &mut SourceRunStatus,
+        progress: &dyn Progress,
+    ) -> Result<u64> {
         let now = Utc::now();
         let mut stored = 0u64;
         let mut next = Some(tokio::task::spawn_blocking(move || next_batch(items)));
@@ -98,6 +116,7 @@ impl Store {
                 status.updated += c.updated;
                 status.unchanged += c.unchanged;
                 stored += batch.len() as u64;
+                progress.records(stored);
             }
         }
         Ok(stored)

@@ -151,3 +151,27 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Reputation entries stored per source name (sources with none absent).
+    pub async fn source_entry_counts(&self) -> Result<Vec<(String, u64)>> {
+        let rows = self
+            .db
+            .query_all_raw(
+                Sql::new(
+                    self.backend(),
+                    "SELECT s.name, COUNT(*) FROM reputation r JOIN sources s ON s.id = r.source_id GROUP BY s.name",
+                )
+                .build(),
+            )
+            .await
+            .ctx("counting entries per source")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name: String = row.try_get_by_index(0).ctx("counting entries per source")?;
+            let n: i64 = row.try_get_by_index(1).ctx("counting entries per source")?;
+            out.push((name, count(n)));
+        }
+        Ok(out)
+    }
+}

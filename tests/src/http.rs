@@ -132,13 +132,11 @@ impl TestServer {
                             _ => Reply::status(404, "not found"),
                         }
                     };
-                    s.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(Seen {
-                            method,
-                            path,
-                            headers,
-                        });
+                    s.lock().unwrap_or_else(|e| e.into_inner()).push(Seen {
+                        method,
+                        path,
+                        headers,
+                    });
                     tokio::time::sleep(reply.delay).await;
                     let mut out = format!(
                         "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",

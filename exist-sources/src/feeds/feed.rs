@@ -5,7 +5,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-use exist_core::{Collected, RecordKind, Source, SourceError, SourceInfo, SourceState};
+use exist_core::{Collected, Progress, RecordKind, Source, SourceError, SourceInfo, SourceState};
 
 use super::parse;
 use super::spec::FeedSpec;
@@ -120,7 +120,11 @@ impl Source for Feed {
         }
     }
 
-    async fn collect(&self, state: &SourceState) -> Result<Collected, SourceError> {
+    async fn collect(
+        &self,
+        state: &SourceState,
+        progress: &dyn Progress,
+    ) -> Result<Collected, SourceError> {
         let name = &self.spec.name;
         let (url, auth) = self.target();
         let headers: Vec<(String, String)> = self
@@ -143,6 +147,7 @@ impl Source for Feed {
                 .as_ref()
                 .map(|p| (p.content_type.as_str(), p.body.as_bytes())),
             secret: self.key.as_deref(),
+            progress: Some(progress),
         };
         let download = match self.http.fetch(&request).await {
             Ok(Downloaded::NotModified) => return Ok(Collected::NotModified),

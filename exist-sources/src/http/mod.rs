@@ -21,6 +21,8 @@ use reqwest::header::{
     RETRY_AFTER,
 };
 
+use exist_core::Progress;
+
 use crate::error::{Error, Result};
 pub use spool::Spooled;
 use spool::{io_err, temp_file};
@@ -125,7 +127,7 @@ pub enum Downloaded {
 }
 
 /// One request: GET by default, or POST with a body (the abuse.ch APIs).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Request<'a> {
     /// `http(s)://` or `file://` URL.
     pub url: &'a str,
@@ -139,6 +141,25 @@ pub struct Request<'a> {
     pub post: Option<(&'a str, &'a [u8])>,
     /// A key inside the URL, replaced in every message and log line.
     pub secret: Option<&'a str>,
+    /// Where to report bytes downloaded.
+    pub progress: Option<&'a dyn Progress>,
+}
+
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field(
+                "url",
+                &match self.secret.filter(|s| !s.is_empty()) {
+                    Some(secret) => self.url.replace(secret, "[redacted]"),
+                    None => self.url.to_owned(),
+                },
+            )
+            .field("validators", &self.validators)
+            .field("auth", &self.auth)
+            .field("post", &self.post.map(|(t, b)| (t, b.len())))
+            .finish_non_exhaustive()
+    }
 }
 
 /// An auth header for one source; its value never appears in logs or errors.
@@ -288,7 +309,8 @@ impl HttpDriver {
                 etag: header_string(response.headers(), &ETAG),
                 last_modified: header_string(response.headers(), &LAST_MODIFIED),
             };
-            let (raw, transferred, digest) = self.spool_capped(response, &name).await?;
+            let (raw, transferred, digest) =
+                self.spool_capped(response, &name, request.progress).await?;
             let cap = self.config.max_decompressed_bytes;
             let body = tokio::task::spawn_blocking(move || {
                 spool::decompress(raw, transferred, cap, &name)
@@ -349,7 +371,9 @@ impl HttpDriver {
         &self,
         mut response: reqwest::Response,
         name: &str,
+        progress: Option<&dyn Progress>,
     ) -> Result<(std::fs::File, u64, String)> {
+        let total = response.content_length();
         // With transparent gzip the stream is decompressed: cap it by the larger limit.
         let limit = self
             .config
@@ -370,6 +394,9 @@ impl HttpDriver {
                     }
                     hasher.update(&chunk);
                     file.write_all(&chunk).map_err(io_err(name))?;
+                    if let Some(p) = progress {
+                        p.bytes(len, total);
+                    }
                 }
                 Ok(None) => break,
                 Err(e) if e.is_timeout() => {

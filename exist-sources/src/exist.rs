@@ -1,0 +1,232 @@
+//! The one entry point the frontends share (CLI, server, Python): open the
+//! home directory, its `exist.toml` and the store, wire the source catalogue,
+//! and answer "which sources are there, how are they doing, run these".
+//! A frontend parses its arguments, calls this, and renders the answer.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use exist_core::{Progress, SourceRunStatus};
+use exist_store::Store;
+use serde::Serialize;
+
+use crate::catalogue::Catalogue;
+use crate::config::{Config, ConfigError};
+use crate::feeds::{Feed, FeedSpec};
+use crate::http::{HttpConfig, HttpDriver};
+
+/// Errors of opening exist or running sources.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// The configuration is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] exist_store::Error),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Http(#[from] crate::Error),
+}
+
+/// Where exist's data and configuration are.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// The database (default: the SQLite file in the home).
+    pub database_url: Option<String>,
+    /// The home directory (default: `$EXIST_HOME`, else the platform data dir).
+    pub home: Option<PathBuf>,
+    /// HTTP driver settings.
+    pub http: HttpConfig,
+}
+
+/// An opened exist: configuration, store, and source catalogue.
+#[derive(Clone)]
+pub struct Exist {
+    home: PathBuf,
+    store: Store,
+    catalogue: Catalogue,
+}
+
+/// One source as `exist sources list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceListing {
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub about: String,
+    /// The record kind it yields.
+    pub kind: exist_core::RecordKind,
+    /// Run by the scheduler and `--all`.
+    pub enabled: bool,
+    /// Why not, if not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled_reason: Option<String>,
+    /// Whether it takes an API key to be useful.
+    pub needs_key: bool,
+    /// The environment variable of its key (never the key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_env: Option<String>,
+    /// Whether that variable is set.
+    pub has_key: bool,
+    /// Seconds between scheduled runs.
+    pub interval_secs: u64,
+    /// The URL it reads (with a key in the URL, the keyless form).
+    pub url: String,
+    /// Its last run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_run: Option<SourceRunStatus>,
+    /// Entries stored from it.
+    pub entries: u64,
+}
+
+impl Exist {
+    /// Opens exist: reads `exist.toml` from the home, opens (and migrates)
+    /// the store, builds the catalogue with keys from the environment.
+    pub async fn open(options: OpenOptions) -> Result<Self, AppError> {
+        let home = exist_core::resolve_home(options.home.as_deref());
+        let config = Config::load(&home)?;
+        let url = options
+            .database_url
+            .clone()
+            .unwrap_or_else(|| exist_core::default_database_url(&home));
+        let store = Store::open(&url).await?;
+        let http = HttpDriver::new(options.http)?;
+        let catalogue = Catalogue::from_env(&config, &http)?;
+        Ok(Self {
+            home,
+            store,
+            catalogue,
+        })
+    }
+
+    /// An exist over parts already built (tests, embedding).
+    pub fn from_parts(home: PathBuf, store: Store, catalogue: Catalogue) -> Self {
+        Self {
+            home,
+            store,
+            catalogue,
+        }
+    }
+
+    /// The home directory.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The sources.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// Every source with its state, last run and entry count.
+    pub async fn sources(&self) -> Result<Vec<SourceListing>, AppError> {
+        let counts: HashMap<String, u64> = self
+            .store
+            .source_entry_counts()
+            .await?
+            .into_iter()
+            .collect();
+        let mut out = Vec::with_capacity(self.catalogue.feeds().len());
+        for feed in self.catalogue.feeds() {
+            let spec = feed.spec();
+            let last_run = self
+                .store
+                .runs(Some(&spec.name), 1)
+                .await?
+                .into_iter()
+                .next();
+            out.push(listing(
+                feed,
+                spec,
+                last_run,
+                counts.get(&spec.name).copied(),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The sources to run: `names` (each must exist; disabled ones run too,
+    /// as asked), or with `all` every enabled one. `url` replaces the URL of
+    /// the single source named.
+    pub fn select(
+        &self,
+        names: &[String],
+        all: bool,
+        url: Option<&str>,
+    ) -> Result<Vec<Feed>, AppError> {
+        let mut feeds = if all && names.is_empty() {
+            self.catalogue.enabled()
+        } else {
+            let mut f = self.catalogue.select(names)?;
+            if all {
+                for e in self.catalogue.enabled() {
+                    if !f.iter().any(|x| x.spec().name == e.spec().name) {
+                        f.push(e);
+                    }
+                }
+            }
+            f
+        };
+        if let Some(url) = url {
+            if feeds.len() != 1 || all {
+                return Err(ConfigError::Invalid(
+                    "--url replaces the URL of one source: name exactly one".into(),
+                )
+                .into());
+            }
+            feeds = feeds.into_iter().map(|f| f.with_url(url)).collect();
+        }
+        Ok(feeds)
+    }
+
+    /// Runs `feed` once through the pipeline and returns its recorded status.
+    pub async fn collect(
+        &self,
+        feed: &Feed,
+        progress: &dyn Progress,
+    ) -> Result<SourceRunStatus, AppError> {
+        Ok(self.store.collect_with(feed, progress).await?)
+    }
+
+    /// The scheduler over every enabled source, running them into this store.
+    pub fn scheduler(&self) -> crate::scheduler::Scheduler {
+        let sources = self
+            .catalogue
+            .enabled()
+            .into_iter()
+            .map(|f| Arc::new(f) as Arc<dyn exist_core::Source>)
+            .collect();
+        crate::scheduler::Scheduler::new(sources, Arc::new(self.store.clone()))
+    }
+}
+
+fn listing(
+    feed: &Feed,
+    spec: &FeedSpec,
+    last_run: Option<SourceRunStatus>,
+    entries: Option<u64>,
+) -> SourceListing {
+    let reason = feed.disabled_reason();
+    SourceListing {
+        name: spec.name.clone(),
+        about: spec.about.clone(),
+        kind: exist_core::RecordKind::Reputation,
+        enabled: reason.is_none(),
+        disabled_reason: reason,
+        needs_key: spec.auth.as_ref().is_some_and(|a| a.required),
+        key_env: spec.auth.as_ref().map(|a| a.env.clone()),
+        has_key: feed.has_key(),
+        interval_secs: spec.interval,
+        url: spec.url.clone(),
+        last_run,
+        entries: entries.unwrap_or(0),
+    }
+}
