@@ -1,11 +1,13 @@
 //! `exist`: the command line of the exist threat-intelligence aggregator.
 //!
 //! A thin frontend: each subcommand parses its arguments, calls one entry point
-//! of `exist-core` or `exist-store`, and renders the answer for people (tables)
-//! or programs (`--json`, JSON lines).
+//! of the libraries (`exist_sources::Exist` for anything with configuration
+//! and sources), and renders the answer for people (tables, progress bars) or
+//! programs (`--json`, JSON lines).
 
 mod commands;
 mod output;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +64,12 @@ enum Command {
     Search(commands::search::Args),
     /// Counts per kind, source and day
     Stats(commands::stats::Args),
+    /// The sources: list them, or show one with its recent runs
+    Sources(commands::sources::Args),
+    /// Run sources now: named ones, or --all enabled ones
+    Collect(commands::collect::Args),
+    /// Run the scheduler only: every enabled source on its interval, until stopped
+    Worker(commands::worker::Args),
     /// Database administration
     Db(commands::db::Args),
 }
@@ -117,6 +125,19 @@ impl Context {
             .with_context(|| format!("opening {}", exist_store::redact_url(&url)))
     }
 
+    /// Opens exist: the home's exist.toml, the store, the sources.
+    pub(crate) async fn exist(&self) -> anyhow::Result<exist_sources::Exist> {
+        use anyhow::Context as _;
+        let url = self.url();
+        exist_sources::Exist::open(exist_sources::OpenOptions {
+            database_url: Some(url.clone()),
+            home: self.home.clone(),
+            ..Default::default()
+        })
+        .await
+        .with_context(|| format!("opening exist ({})", exist_store::redact_url(&url)))
+    }
+
     /// Opens the configured store without migrating it.
     pub(crate) async fn connect(&self) -> anyhow::Result<exist_store::Store> {
         use anyhow::Context as _;
@@ -147,6 +168,7 @@ fn init_logging(verbose: u8, quiet: bool) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
+    let quiet = cli.quiet;
     let ctx = Context {
         database_url: cli.database_url,
         home: cli.home,
@@ -169,6 +191,9 @@ fn main() -> ExitCode {
             Command::Lookup(a) => commands::lookup::run(&ctx, a).await,
             Command::Search(a) => commands::search::run(&ctx, a).await,
             Command::Stats(a) => commands::stats::run(&ctx, a).await,
+            Command::Sources(a) => commands::sources::run(&ctx, a).await,
+            Command::Collect(a) => commands::collect::run(&ctx, a, quiet).await,
+            Command::Worker(a) => commands::worker::run(&ctx, a).await,
             Command::Db(a) => commands::db::run(&ctx, a).await,
         }
     });

@@ -1,9 +1,12 @@
 //! One file per subcommand.
 
+pub mod collect;
 pub mod db;
 pub mod extract;
 pub mod import;
 pub mod lookup;
 pub mod normalize;
 pub mod search;
+pub mod sources;
 pub mod stats;
+pub mod worker;

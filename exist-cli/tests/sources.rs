@@ -1,0 +1,284 @@
+//! `exist sources`, `exist collect` and `exist worker` as users run them:
+//! feeds served from a local HTTP server or read from `file://`, keys from
+//! the environment (never printed), configuration from `exist.toml`.
+
+use assert_cmd::Command;
+use exist_tests::{Reply, TestServer, fixture};
+use predicates::prelude::*;
+
+const SECRET: &str = "s3cret-abuse-key-value";
+
+fn exist(home: &std::path::Path) -> Command {
+    let mut c = Command::cargo_bin("exist").expect("binary");
+    c.env("EXIST_HOME", home)
+        .env_remove("EXIST_DATABASE_URL")
+        .env_remove("ABUSECH_AUTH_KEY")
+        .env_remove("ABUSEIPDB_API_KEY")
+        .env_remove("PHISHTANK_APP_KEY");
+    c
+}
+
+fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
+}
+
+fn file_url(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn sources_list_shows_the_catalogue_and_never_a_key() {
+    let home = tempfile::tempdir().expect("tmp");
+    let out = exist(home.path())
+        .args(["sources", "list", "--json"])
+        .assert()
+        .success();
+    let list = json_of(&out.get_output().stdout);
+    let list = list.as_array().expect("array");
+    assert_eq!(list.len(), 17);
+    let urlhaus = &list[0];
+    assert_eq!(urlhaus["name"], "urlhaus");
+    assert_eq!(urlhaus["enabled"], false);
+    assert_eq!(
+        urlhaus["disabled_reason"],
+        "needs an API key: set ABUSECH_AUTH_KEY"
+    );
+    assert_eq!(urlhaus["has_key"], false);
+
+    for args in [
+        vec!["sources", "list"],
+        vec!["sources", "list", "--json"],
+        vec!["sources", "show", "urlhaus"],
+        vec!["sources", "show", "urlhaus", "--json"],
+    ] {
+        let out = exist(home.path())
+            .env("ABUSECH_AUTH_KEY", SECRET)
+            .args(&args)
+            .assert()
+            .success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        assert!(!text.contains(SECRET), "{args:?} printed the key");
+        assert!(
+            text.contains("ABUSECH_AUTH_KEY"),
+            "{args:?} names the variable"
+        );
+    }
+    exist(home.path())
+        .args(["sources", "show", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("known: urlhaus"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collect_runs_the_others_after_a_failure_and_exits_non_zero() {
+    let server = TestServer::start().await;
+    let ipsum = std::fs::read(fixture("feeds/ipsum/ipsum.txt")).expect("fixture");
+    server.route("/ipsum.txt", vec![Reply::ok(ipsum)]);
+    server.route(
+        "/urlhaus/",
+        vec![Reply::status(
+            401,
+            "{\"query_status\": \"unknown_auth_key\"}",
+        )],
+    );
+    let home = tempfile::tempdir().expect("tmp");
+    let (ipsum_url, urlhaus_url) = (server.url("/ipsum.txt"), server.url("/urlhaus/"));
+    std::fs::write(
+        home.path().join("exist.toml"),
+        format!(
+            "[sources.ipsum]\nurl = \"{ipsum_url}\"\n[sources.urlhaus]\nurl = \"{urlhaus_url}\"\n"
+        ),
+    )
+    .expect("config");
+    let h = home.path().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        exist(&h)
+            .args(["collect", "urlhaus", "ipsum", "--json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone()
+    })
+    .await
+    .expect("run");
+    let runs = json_of(&out.stdout);
+    assert_eq!(runs[0]["source"], "urlhaus");
+    assert_eq!(runs[0]["outcome"], "failed");
+    let error = runs[0]["error"].as_str().expect("error");
+    assert!(error.contains("HTTP 401"), "{error}");
+    assert_eq!(runs[1]["source"], "ipsum");
+    assert_eq!(runs[1]["outcome"], "ok");
+    assert_eq!(runs[1]["new"], 393);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 2 sources failed: urlhaus"));
+    let seen = server.seen();
+    assert!(
+        seen.iter().all(|s| !s.headers.contains_key("auth-key")),
+        "no key, no header"
+    );
+
+    let h = home.path().to_owned();
+    let lookup = tokio::task::spawn_blocking(move || {
+        exist(&h)
+            .args(["lookup", "77.90.185.20", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    })
+    .await
+    .expect("lookup");
+    let lookup = json_of(&lookup);
+    let hit = &lookup["groups"][0]["reputation"][0];
+    assert_eq!(hit["source"], "ipsum");
+    assert_eq!(hit["description"], "on 10 blocklists");
+}
+
+#[test]
+fn collect_usage_errors_exit_2() {
+    let home = tempfile::tempdir().expect("tmp");
+    exist(home.path()).arg("collect").assert().code(2);
+    exist(home.path())
+        .args(["collect", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no source named \"nope\""));
+    exist(home.path())
+        .args(["collect", "--all", "--url", "file:///x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--url"));
+    std::fs::write(
+        home.path().join("exist.toml"),
+        "[sources.ipsum]\ninterval = \"often\"\n",
+    )
+    .expect("config");
+    exist(home.path())
+        .args(["sources", "list"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("exist.toml")
+                .and(predicate::str::contains("invalid interval")),
+        );
+}
+
+#[test]
+fn a_feed_defined_in_exist_toml_is_collected_from_a_file_url() {
+    let home = tempfile::tempdir().expect("tmp");
+    let csv = home.path().join("watchlist.csv");
+    std::fs::write(
+        &csv,
+        "when;what;why;ticket\n2026-11-01 10:00:00;evil-updates[.]example;C2 seen in proxy logs;INC-1\n2026-11-02 11:30:00;hxxp://198.51.100.9/x.ps1;stager;INC-2\n2026-11-02 11:31:00;<script>;bad row;INC-3\n",
+    )
+    .expect("csv");
+    std::fs::write(
+        home.path().join("exist.toml"),
+        format!(
+            r#"
+[[feeds]]
+name = "soc_watchlist"
+about = "our own watchlist"
+url = "{}"
+format = "csv"
+header = true
+delimiter = ";"
+interval = "10m"
+fields = {{ indicator = "{{what}}", category = "watchlist", description = "{{why}}", reference = "https://tickets.example/{{ticket}}", seen = "{{when}}" }}
+"#,
+            file_url(&csv)
+        ),
+    )
+    .expect("config");
+    let out = exist(home.path())
+        .args(["collect", "soc_watchlist", "--json"])
+        .assert()
+        .success();
+    let runs = json_of(&out.get_output().stdout);
+    assert_eq!(
+        (
+            runs[0]["read"].as_u64(),
+            runs[0]["new"].as_u64(),
+            runs[0]["rejected"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(runs[0]["rejected_samples"][0]["line"], 4);
+    let out = exist(home.path())
+        .args(["lookup", "evil-updates.example", "--json"])
+        .assert()
+        .success();
+    let hit = &json_of(&out.get_output().stdout)["groups"][0]["reputation"][0];
+    assert_eq!(hit["source"], "soc_watchlist");
+    assert_eq!(hit["description"], "C2 seen in proxy logs");
+    assert_eq!(hit["reference"], "https://tickets.example/INC-1");
+    let out = exist(home.path())
+        .args(["sources", "list", "--json"])
+        .assert()
+        .success();
+    let list = json_of(&out.get_output().stdout);
+    let mine = list
+        .as_array()
+        .and_then(|l| l.iter().find(|s| s["name"] == "soc_watchlist"))
+        .expect("listed")
+        .clone();
+    assert_eq!(mine["entries"], 2);
+    assert_eq!(mine["interval_secs"], 600);
+    assert_eq!(mine["last_run"]["outcome"], "ok");
+}
+
+#[cfg(unix)]
+#[test]
+fn worker_collects_on_schedule_and_stops_on_sigterm() {
+    let home = tempfile::tempdir().expect("tmp");
+    let list = home.path().join("list.txt");
+    std::fs::write(&list, "192.0.2.10\n192.0.2.11\n").expect("list");
+    let mut config = String::new();
+    for name in exist_sources::builtin_specs()
+        .iter()
+        .map(|s| s.name.clone())
+    {
+        config.push_str(&format!("[sources.{name}]\nenabled = false\n"));
+    }
+    config.push_str(&format!(
+        "[[feeds]]\nname = \"local\"\nurl = \"{}\"\nformat = \"lines\"\ninterval = 1\n",
+        file_url(&list)
+    ));
+    std::fs::write(home.path().join("exist.toml"), config).expect("config");
+    let bin = assert_cmd::cargo::cargo_bin("exist");
+    let child = std::process::Command::new(bin)
+        .env("EXIST_HOME", home.path())
+        .env_remove("EXIST_DATABASE_URL")
+        .arg("worker")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("worker");
+    // Wait for two runs of the one-second source (the second: not modified).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let runs = loop {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let out = exist(home.path())
+            .args(["sources", "show", "local", "--json"])
+            .assert()
+            .success();
+        let runs = json_of(&out.get_output().stdout)["runs"].clone();
+        if runs.as_array().is_some_and(|r| r.len() >= 2) || std::time::Instant::now() > deadline {
+            break runs;
+        }
+    };
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("scheduling local"), "{stderr}");
+    assert!(stderr.contains("stopped"), "{stderr}");
+    let runs = runs.as_array().expect("runs");
+    assert!(runs.len() >= 2, "{runs:?}");
+    assert_eq!(runs.last().map(|r| r["outcome"].clone()), Some("ok".into()));
+    assert_eq!(runs.last().map(|r| r["new"].clone()), Some(2.into()));
+}
