@@ -61,13 +61,22 @@ async fn collect_keeps_history_and_survives_bad_downloads_on_every_backend() {
         let store = Store::open(&db.url).await.expect("store");
 
         let first = store.collect(&feed).await.expect("run 1");
-        assert_eq!((first.outcome, first.new), (RunOutcome::Ok, 393), "{backend}");
+        assert_eq!(
+            (first.outcome, first.new),
+            (RunOutcome::Ok, 393),
+            "{backend}"
+        );
         let before = store.lookup(&gone).await.expect("lookup").reputation[0].clone();
         tokio::time::sleep(Duration::from_millis(1100)).await;
 
         let second = store.collect(&feed).await.expect("run 2");
         assert_eq!(
-            (second.outcome, second.read, second.new, second.unchanged + second.updated),
+            (
+                second.outcome,
+                second.read,
+                second.new,
+                second.unchanged + second.updated
+            ),
             (RunOutcome::Ok, 293, 0, 293),
             "{backend}"
         );

@@ -33,6 +33,10 @@ fn docs_sources_lists_every_builtin_source() {
             "docs/sources.md lacks {}",
             spec.name
         );
-        assert!(text.contains(&spec.url), "docs/sources.md lacks {}", spec.url);
+        assert!(
+            text.contains(&spec.url),
+            "docs/sources.md lacks {}",
+            spec.url
+        );
     }
 }

@@ -225,3 +225,112 @@ async fn auth_header_is_sent_but_never_shown() {
         .expect_err("401");
     assert!(!err.to_string().contains("pw@"), "{err}");
 }
+
+fn zipped(data: &[u8]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.add_directory("feeds/", options).expect("zip");
+    zip.start_file("feeds/list.txt", options).expect("zip");
+    zip.write_all(data).expect("zip");
+    zip.finish().expect("zip").into_inner()
+}
+
+#[tokio::test]
+async fn zip_is_decoded_with_a_cap() {
+    let server = TestServer::start().await;
+    let list = b"198.51.100.1\n198.51.100.2\n".repeat(100);
+    let mut cut = zipped(&list);
+    cut.truncate(cut.len() / 2);
+    server.route("/list.zip", vec![Reply::ok(zipped(&list))]);
+    server.route("/bomb.zip", vec![Reply::ok(zipped(&vec![0u8; 50 << 20]))]);
+    server.route("/cut.zip", vec![Reply::ok(cut)]);
+    match get(&server, "/list.zip", &Validators::default()).await {
+        Ok(Fetched::Body { bytes, .. }) => {
+            assert_eq!(bytes, list, "the first file, not the directory")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        get(&server, "/bomb.zip", &Validators::default()).await,
+        Err(Error::TooLarge { .. })
+    ));
+    assert!(matches!(
+        get(&server, "/cut.zip", &Validators::default()).await,
+        Err(Error::Truncated { .. })
+    ));
+}
+
+#[tokio::test]
+async fn post_sends_its_body_type_and_extra_headers() {
+    let server = TestServer::start().await;
+    server.route(
+        "/api/v1/",
+        vec![Reply::ok("{\"query_status\":\"ok\",\"data\":[]}")],
+    );
+    let driver = HttpDriver::new(fast()).expect("driver");
+    let headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+    let url = server.url("/api/v1/");
+    let request = Request {
+        url: &url,
+        headers: &headers,
+        post: Some(("application/json", br#"{"query":"get_iocs","days":1}"#)),
+        ..Request::default()
+    };
+    let Downloaded::Body(d) = driver.fetch(&request).await.expect("fetch") else {
+        panic!("a body")
+    };
+    assert_eq!(d.body.len, 31);
+    let seen = &server.seen()[0];
+    assert_eq!(seen.method, "POST");
+    assert_eq!(
+        seen.headers.get("content-type").map(String::as_str),
+        Some("application/json")
+    );
+    assert_eq!(
+        seen.headers.get("accept").map(String::as_str),
+        Some("application/json")
+    );
+}
+
+#[tokio::test]
+async fn a_key_in_the_url_is_redacted_from_errors() {
+    let server = TestServer::start().await;
+    let driver = HttpDriver::new(fast()).expect("driver");
+    let url = server.url("/data/K3Y-VALUE/online-valid.csv");
+    let request = Request {
+        url: &url,
+        secret: Some("K3Y-VALUE"),
+        ..Request::default()
+    };
+    let err = driver.fetch(&request).await.expect_err("404");
+    let text = err.to_string();
+    assert!(
+        text.contains("HTTP 404") && text.contains("/data/[redacted]/"),
+        "{text}"
+    );
+    assert!(!format!("{request:?}").contains("K3Y-VALUE"));
+}
+
+#[tokio::test]
+async fn file_urls_read_local_files_through_the_same_caps() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let plain = dir.path().join("list.txt");
+    std::fs::write(&plain, "192.0.2.1\n").expect("write");
+    let gz = dir.path().join("list.txt.gz");
+    std::fs::write(&gz, gzip(b"192.0.2.2\n")).expect("write");
+    let driver = HttpDriver::new(fast()).expect("driver");
+    for (path, want) in [(&plain, "192.0.2.1\n"), (&gz, "192.0.2.2\n")] {
+        let url = format!("file://{}", path.display());
+        match driver.get(&url, &Validators::default(), None).await {
+            Ok(Fetched::Body { bytes, .. }) => assert_eq!(bytes, want.as_bytes()),
+            other => panic!("{other:?}"),
+        }
+    }
+    let missing = format!("file://{}/nope.txt", dir.path().display());
+    let err = driver
+        .get(&missing, &Validators::default(), None)
+        .await
+        .expect_err("missing");
+    assert!(err.to_string().contains("nope.txt"), "{err}");
+}
