@@ -111,11 +111,12 @@ impl Store {
                 }
             }
             if !batch.is_empty() {
-                let c = self.upsert_records(&batch, now).await?;
+                let n = batch.len() as u64;
+                let c = self.upsert_owned(batch, now).await?;
                 status.new += c.new;
                 status.updated += c.updated;
                 status.unchanged += c.unchanged;
-                stored += batch.len() as u64;
+                stored += n;
                 progress.records(stored);
             }
         }

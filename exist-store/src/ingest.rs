@@ -216,11 +216,21 @@ impl Store {
         records: &[Record],
         now: DateTime<Utc>,
     ) -> Result<UpsertCounts> {
-        let mut reputation = Vec::new();
+        self.upsert_owned(records.to_vec(), now).await
+    }
+
+    /// [`Store::upsert_records`] of records it may consume (the pipeline's
+    /// batches), sparing a copy of every entry.
+    pub(crate) async fn upsert_owned(
+        &self,
+        records: Vec<Record>,
+        now: DateTime<Utc>,
+    ) -> Result<UpsertCounts> {
+        let mut reputation = Vec::with_capacity(records.len());
         let mut others = Vec::new();
         for r in records {
             match r {
-                Record::Reputation(e) => reputation.push(e.clone()),
+                Record::Reputation(e) => reputation.push(e),
                 other => others.push(other),
             }
         }
@@ -232,7 +242,7 @@ impl Store {
             return Ok(counts);
         }
         let tx = self.db.begin().await.ctx("starting a transaction")?;
-        for record in others {
+        for record in &others {
             counts += upsert_record(&tx, record, now.timestamp()).await?;
         }
         tx.commit().await.ctx("committing records")?;
