@@ -15,6 +15,7 @@
 //! assert_eq!(found.len(), 3); // the URL, its host, the IP
 //! ```
 
+mod enrich;
 mod error;
 mod extract;
 mod home;
@@ -23,6 +24,7 @@ mod list;
 mod record;
 mod source;
 
+pub use enrich::{EnrichError, EnrichStatus, Enricher, EnricherInfo, Enrichment};
 pub use error::{Error, MAX_QUOTED, Result};
 pub use extract::{Extracted, extract};
 pub use home::{DATABASE_FILE, HOME_ENV, default_database_url, resolve_home};

@@ -22,6 +22,7 @@
 //! multi-row statements in one transaction per call (see `ingest`).
 
 mod collect;
+mod enrichment;
 mod error;
 mod import;
 mod ingest;

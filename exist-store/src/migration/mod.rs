@@ -3,6 +3,7 @@
 
 mod m20261128_000001_create_tables;
 mod m20261128_000002_source_state;
+mod m20261128_000003_enrichment_cache;
 
 use sea_orm_migration::prelude::*;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_create_tables::Migration),
             Box::new(m20261128_000002_source_state::Migration),
+            Box::new(m20261128_000003_enrichment_cache::Migration),
         ]
     }
 }
