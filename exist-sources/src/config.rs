@@ -24,6 +24,9 @@ pub struct Config {
     /// The user's own feeds; one named like a built-in replaces it.
     #[serde(default)]
     pub feeds: Vec<FeedSpec>,
+    /// Enrichers: timeouts, base URLs, key variables, DNS and GeoIP settings.
+    #[serde(default)]
+    pub enrich: crate::enrich::EnrichConfig,
 }
 
 /// Settings of one source that replace its defaults.
@@ -96,6 +99,14 @@ impl Config {
         })?;
         for feed in &config.feeds {
             feed.validate().map_err(ConfigError::Invalid)?;
+        }
+        for name in config.enrich.enrichers.keys() {
+            if !crate::enrich::ENRICHERS.contains(&name.as_str()) {
+                return Err(ConfigError::Invalid(format!(
+                    "[enrich.{name}]: no such enricher (known: {})",
+                    crate::enrich::ENRICHERS.join(", ")
+                )));
+            }
         }
         Ok(config)
     }

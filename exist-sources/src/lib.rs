@@ -19,6 +19,7 @@
 
 mod catalogue;
 mod config;
+pub mod enrich;
 mod error;
 mod exist;
 mod feeds;
@@ -27,6 +28,7 @@ pub mod scheduler;
 
 pub use catalogue::{Catalogue, builtin_specs};
 pub use config::{CONFIG_FILE, Config, ConfigError, SourceOverride};
+pub use enrich::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
 pub use error::{Error, Result};
 pub use exist::{AppError, Exist, OpenOptions, SourceListing};
 pub use feeds::{AuthSpec, Feed, FeedSpec, Fields, Format, PostSpec, Template};

@@ -39,8 +39,12 @@ impl Store {
         else {
             return Ok(None);
         };
-        let at: i64 = row.try_get_by_index(0).ctx("reading the enrichment cache")?;
-        let data: String = row.try_get_by_index(1).ctx("reading the enrichment cache")?;
+        let at: i64 = row
+            .try_get_by_index(0)
+            .ctx("reading the enrichment cache")?;
+        let data: String = row
+            .try_get_by_index(1)
+            .ctx("reading the enrichment cache")?;
         let data = serde_json::from_str(&data)
             .map_err(|e| Error::Corrupt(format!("cached {enricher} answer: {e}")))?;
         Ok(Some((from_unix(at), data)))

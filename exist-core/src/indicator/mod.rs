@@ -152,7 +152,16 @@ impl Indicator {
 
     /// Parses `input` and checks it is of `kind` (for typed inputs such as MISP
     /// attributes); a URL given as `host/path` is accepted for [`IndicatorKind::Url`].
+    ///
+    /// A domain asked for as such skips the free-text heuristics that refuse
+    /// file names and code identifiers (`crt.sh`, `setup.py`): the caller says
+    /// it is a host.
     pub fn parse_as(kind: IndicatorKind, input: &str) -> Result<Self> {
+        if kind == IndicatorKind::Domain
+            && let Some(d) = Self::explicit_domain(input)
+        {
+            return Ok(d);
+        }
         let parsed = Self::parse(input).map_err(|e| match e {
             Error::NotAnIndicator { input, reason } => Error::WrongKind {
                 expected: kind,
@@ -383,6 +392,24 @@ fn classify(s: &str) -> std::result::Result<Indicator, &'static str> {
         d.ascii,
         d.unicode,
     ))
+}
+
+impl Indicator {
+    /// `input` as a host name with only the structural checks (labels,
+    /// characters, a known TLD), when it has no URL or address syntax.
+    fn explicit_domain(input: &str) -> Option<Self> {
+        let refanged = refang::refang(input.trim());
+        let s = refanged.trim().trim_end_matches('.');
+        if s.is_empty() || s.contains(['/', ':', '@', ' ']) || host::parse_ip(s).is_some() {
+            return None;
+        }
+        let d = host::canonical_url_host(s).ok()?;
+        Some(Indicator::with_display(
+            IndicatorKind::Domain,
+            d.ascii,
+            d.unicode,
+        ))
+    }
 }
 
 /// `evil.com:8080` (a host with a port) reads as a URL.

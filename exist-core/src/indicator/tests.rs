@@ -167,3 +167,21 @@ fn host_str_of_urls_and_emails() {
         None
     );
 }
+
+#[test]
+fn a_domain_asked_for_as_such_skips_the_free_text_heuristics() {
+    assert!(
+        Indicator::parse("crt.sh").is_err(),
+        "free text: a script name"
+    );
+    let d = Indicator::parse_as(IndicatorKind::Domain, "crt[.]sh").expect("explicit");
+    assert_eq!((d.kind(), d.value()), (IndicatorKind::Domain, "crt.sh"));
+    let d = Indicator::parse_as(IndicatorKind::Domain, "Setup.PY").expect("explicit");
+    assert_eq!(d.value(), "setup.py");
+    for not_a_domain in ["http://crt.sh/", "192.0.2.1", "crt.notatld", "a b.com", "x"] {
+        assert!(
+            Indicator::parse_as(IndicatorKind::Domain, not_a_domain).is_err(),
+            "{not_a_domain}"
+        );
+    }
+}
