@@ -66,3 +66,61 @@ pub fn interval(secs: u64) -> String {
         s => format!("{s}s"),
     }
 }
+
+/// A JSON value as indented `key: value` lines, for people; nulls and empty
+/// lists are left out, long lists cut at 20 items.
+pub fn yaml_like(value: &serde_json::Value, depth: usize) {
+    use serde_json::Value;
+    let pad = "  ".repeat(depth);
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    Value::Null => {}
+                    Value::Array(a) if a.is_empty() => {}
+                    Value::Object(_) | Value::Array(_) if !is_flat(v) => {
+                        println!("{pad}{k}:");
+                        yaml_like(v, depth + 1);
+                    }
+                    _ => println!("{pad}{k}: {}", scalar(v)),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter().take(20) {
+                match item {
+                    Value::Object(_) => {
+                        let line: Vec<String> = item
+                            .as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(_, v)| !v.is_null())
+                            .map(|(k, v)| format!("{k}={}", scalar(v)))
+                            .collect();
+                        println!("{pad}- {}", line.join("  "));
+                    }
+                    other => println!("{pad}- {}", scalar(other)),
+                }
+            }
+            if items.len() > 20 {
+                println!("{pad}… {} more", items.len() - 20);
+            }
+        }
+        other => println!("{pad}{}", scalar(other)),
+    }
+}
+
+fn is_flat(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Array(a) => a.iter().all(|x| !x.is_object() && !x.is_array()),
+        _ => false,
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a.iter().map(scalar).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}

@@ -83,9 +83,9 @@ fn import_then_lookup_then_reimport() {
     let out = json_stdout(exist(home.path()).args(["lookup", "77.90.185[.]20", "--json"]));
     let v = out;
     assert_eq!(v["indicator"]["value"], "77.90.185.20");
-    assert_eq!(v["groups"][0]["kind"], "reputation");
-    assert_eq!(v["groups"][0]["source"], "ipsum");
-    assert_eq!(v["groups"][0]["sightings"], 1);
+    assert_eq!(v["local"]["groups"][0]["kind"], "reputation");
+    assert_eq!(v["local"]["groups"][0]["source"], "ipsum");
+    assert_eq!(v["local"]["groups"][0]["sightings"], 1);
     exist(home.path())
         .args(["import", "--source", "ipsum"])
         .arg(&ipsum)
@@ -93,7 +93,7 @@ fn import_then_lookup_then_reimport() {
         .success()
         .stdout(predicate::str::contains("new 0, updated 393"));
     let out = json_stdout(exist(home.path()).args(["lookup", "77.90.185.20", "--json"]));
-    assert_eq!(out["groups"][0]["sightings"], 2);
+    assert_eq!(out["local"]["groups"][0]["sightings"], 2);
     exist(home.path())
         .args(["lookup", "192.0.2.1"])
         .assert()
@@ -180,7 +180,7 @@ async fn import_and_lookup_on_every_backend() {
         .await
         .expect("join");
         let v = out;
-        let hits = v["groups"][0]["reputation"]
+        let hits = v["local"]["groups"][0]["reputation"]
             .as_array()
             .cloned()
             .unwrap_or_default();

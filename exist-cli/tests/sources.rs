@@ -130,7 +130,7 @@ async fn collect_runs_the_others_after_a_failure_and_exits_non_zero() {
     .await
     .expect("lookup");
     let lookup = json_of(&lookup);
-    let hit = &lookup["groups"][0]["reputation"][0];
+    let hit = &lookup["local"]["groups"][0]["reputation"][0];
     assert_eq!(hit["source"], "ipsum");
     assert_eq!(hit["description"], "on 10 blocklists");
 }
@@ -209,7 +209,7 @@ fields = {{ indicator = "{{what}}", category = "watchlist", description = "{{why
         .args(["lookup", "evil-updates.example", "--json"])
         .assert()
         .success();
-    let hit = &json_of(&out.get_output().stdout)["groups"][0]["reputation"][0];
+    let hit = &json_of(&out.get_output().stdout)["local"]["groups"][0]["reputation"][0];
     assert_eq!(hit["source"], "soc_watchlist");
     assert_eq!(hit["description"], "C2 seen in proxy logs");
     assert_eq!(hit["reference"], "https://tickets.example/INC-1");
@@ -281,4 +281,82 @@ fn worker_collects_on_schedule_and_stops_on_sigterm() {
     assert!(runs.len() >= 2, "{runs:?}");
     assert_eq!(runs.last().map(|r| r["outcome"].clone()), Some("ok".into()));
     assert_eq!(runs.last().map(|r| r["new"].clone()), Some(2.into()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookup_enrich_gives_a_section_per_enricher_with_its_status() {
+    let server = TestServer::start().await;
+    server.route(
+        "/abuseipdb/check?ipAddress=198.51.100.23&maxAgeInDays=90",
+        vec![Reply::ok(
+            std::fs::read(fixture(
+                "enrichment/abuseipdb/check_198.51.100.23.sample.json",
+            ))
+            .expect("fixture"),
+        )],
+    );
+    let home = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        home.path().join("exist.toml"),
+        format!(
+            "[enrich.abuseipdb]\nurl = \"{}\"\n",
+            server.url("/abuseipdb")
+        ),
+    )
+    .expect("config");
+    let h = home.path().to_owned();
+    let (json, text) = tokio::task::spawn_blocking(move || {
+        let run = |extra: &[&str]| {
+            exist(&h)
+                .env("ABUSEIPDB_API_KEY", SECRET)
+                .args([
+                    "lookup",
+                    "198.51.100.23",
+                    "--enrich",
+                    "--only",
+                    "abuseipdb,virustotal",
+                ])
+                .args(extra)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        };
+        (run(&["--json"]), run(&[]))
+    })
+    .await
+    .expect("run");
+    let v = json_of(&json);
+    assert_eq!(v["indicator"]["value"], "198.51.100.23");
+    assert!(v["local"]["groups"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(v["abuseipdb"]["status"], "ok");
+    assert_eq!(v["abuseipdb"]["data"]["abuse_confidence_score"], 87);
+    assert_eq!(v["virustotal"]["status"], "not_configured");
+    assert_eq!(
+        v["virustotal"]["error"],
+        "needs an API key: set VIRUSTOTAL_API_KEY"
+    );
+    let text = String::from_utf8_lossy(&text).to_string();
+    assert!(text.contains("[abuseipdb] ok (cached"), "{text}");
+    assert!(text.contains("abuse_confidence_score: 87"), "{text}");
+    assert!(text.contains("[virustotal] not configured"), "{text}");
+    assert!(!text.contains(SECRET) && !String::from_utf8_lossy(&json).contains(SECRET));
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "the second lookup came from the cache"
+    );
+
+    let home2 = tempfile::tempdir().expect("tmp");
+    exist(home2.path())
+        .args(["lookup", "1.1.1.1", "--enrich", "--only", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no enricher named \"nope\""));
+    exist(home2.path())
+        .args(["lookup", "crt.sh", "--as", "domain", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"value\": \"crt.sh\""));
 }

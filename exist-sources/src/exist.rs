@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::catalogue::Catalogue;
 use crate::config::{Config, ConfigError};
+use crate::enrich::{EnrichOptions, Enrichers};
 use crate::feeds::{Feed, FeedSpec};
 use crate::http::{HttpConfig, HttpDriver};
 
@@ -48,6 +49,29 @@ pub struct Exist {
     home: PathBuf,
     store: Store,
     catalogue: Catalogue,
+    enrichers: Enrichers,
+}
+
+/// What is known about one indicator: the store's hits and, when asked, each
+/// enricher's answer under its name.
+#[derive(Debug, Clone, Serialize)]
+pub struct LookupReport {
+    /// The indicator looked up.
+    pub indicator: exist_core::Indicator,
+    /// What the store holds that mentions it.
+    pub local: LocalHits,
+    /// Each enricher's part, by name (empty without enrichment).
+    #[serde(flatten)]
+    pub enrichment: std::collections::BTreeMap<String, exist_core::Enrichment>,
+}
+
+/// The store's part of a lookup.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalHits {
+    /// Hits grouped by record kind and source.
+    pub groups: Vec<exist_store::LookupGroup>,
+    /// True when more related indicators existed than were followed.
+    pub truncated: bool,
 }
 
 /// One source as `exist sources list` shows it.
@@ -95,20 +119,63 @@ impl Exist {
         let store = Store::open(&url).await?;
         let http = HttpDriver::new(options.http)?;
         let catalogue = Catalogue::from_env(&config, &http)?;
+        let enrichers = Enrichers::new(&config.enrich, &|var| std::env::var(var).ok())?;
         Ok(Self {
             home,
             store,
             catalogue,
+            enrichers,
         })
     }
 
     /// An exist over parts already built (tests, embedding).
-    pub fn from_parts(home: PathBuf, store: Store, catalogue: Catalogue) -> Self {
+    pub fn from_parts(
+        home: PathBuf,
+        store: Store,
+        catalogue: Catalogue,
+        enrichers: Enrichers,
+    ) -> Self {
         Self {
             home,
             store,
             catalogue,
+            enrichers,
         }
+    }
+
+    /// The enrichers.
+    pub fn enrichers(&self) -> &Enrichers {
+        &self.enrichers
+    }
+
+    /// Everything known about `indicator`: the store's hits and, with
+    /// `enrich`, every applicable enricher's answer — all at once; a slow
+    /// enricher delays only its own part, up to its timeout.
+    pub async fn lookup(
+        &self,
+        indicator: &exist_core::Indicator,
+        enrich: Option<&EnrichOptions>,
+    ) -> Result<LookupReport, AppError> {
+        let local = self.store.lookup(indicator);
+        let remote = async {
+            match enrich {
+                Some(options) => self.enrichers.enrich(&self.store, indicator, options).await,
+                None => Vec::new(),
+            }
+        };
+        let (local, remote) = tokio::join!(local, remote);
+        let local = local?;
+        Ok(LookupReport {
+            indicator: indicator.clone(),
+            local: LocalHits {
+                groups: local.groups(),
+                truncated: local.truncated,
+            },
+            enrichment: remote
+                .into_iter()
+                .map(|e| (e.enricher.clone(), e))
+                .collect(),
+        })
     }
 
     /// The home directory.

@@ -30,7 +30,7 @@ pub use catalogue::{Catalogue, builtin_specs};
 pub use config::{CONFIG_FILE, Config, ConfigError, SourceOverride};
 pub use enrich::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
 pub use error::{Error, Result};
-pub use exist::{AppError, Exist, OpenOptions, SourceListing};
+pub use exist::{AppError, Exist, LocalHits, LookupReport, OpenOptions, SourceListing};
 pub use feeds::{AuthSpec, Feed, FeedSpec, Fields, Format, PostSpec, Template};
 pub use http::{
     AuthHeader, CONNECT_TIMEOUT, Download, Downloaded, Fetched, HttpConfig, HttpDriver,

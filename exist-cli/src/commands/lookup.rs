@@ -1,6 +1,9 @@
-//! `exist lookup VALUE`: everything stored that mentions an indicator.
+//! `exist lookup VALUE [--enrich [--only dns,geoip,…] [--refresh]] [--json]`:
+//! everything stored that mentions an indicator, and with `--enrich` what
+//! every applicable enricher knows, a section each with its status.
 
-use anyhow::Context as _;
+use exist_core::{EnrichStatus, Indicator, IndicatorKind};
+use exist_sources::EnrichOptions;
 
 use crate::{CmdResult, Context, Failure, output};
 
@@ -8,30 +11,59 @@ use crate::{CmdResult, Context, Failure, output};
 pub struct Args {
     /// The indicator, defanged or not
     value: String,
-    /// Print the result as JSON
+    /// Read the value as this kind (e.g. `domain` for crt.sh, which free text would take for a script)
+    #[arg(long = "as", value_name = "KIND")]
+    kind: Option<String>,
+    /// Also ask the enrichers (DNS, RDAP, GeoIP, VirusTotal, …)
+    #[arg(long)]
+    enrich: bool,
+    /// Only these enrichers (comma-separated names)
+    #[arg(long, value_delimiter = ',', requires = "enrich")]
+    only: Option<Vec<String>>,
+    /// Ask the enrichers again instead of using cached answers
+    #[arg(long, requires = "enrich")]
+    refresh: bool,
+    /// Print the result as JSON: `local` for the store, one key per enricher
     #[arg(long)]
     json: bool,
 }
 
 pub async fn run(ctx: &Context, args: Args) -> CmdResult {
-    let indicator = exist_core::Indicator::parse(&args.value).map_err(Failure::invalid)?;
-    let store = ctx.store().await?;
-    let found = store.lookup(&indicator).await.context("looking up")?;
-    let groups = found.groups();
+    let indicator = match &args.kind {
+        None => Indicator::parse(&args.value),
+        Some(k) => {
+            let kind: IndicatorKind = serde_json::from_value(serde_json::Value::String(
+                k.to_ascii_lowercase(),
+            ))
+            .map_err(|_| Failure::invalid(anyhow::anyhow!("unknown indicator kind {k:?}")))?;
+            Indicator::parse_as(kind, &args.value)
+        }
+    }
+    .map_err(Failure::invalid)?;
+    let exist = ctx.exist().await?;
+    if let Some(only) = &args.only {
+        let known = exist.enrichers().names();
+        if let Some(bad) = only.iter().find(|n| !known.contains(n)) {
+            return Err(Failure::invalid(anyhow::anyhow!(
+                "no enricher named {bad:?} (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let options = args.enrich.then(|| EnrichOptions {
+        only: args.only.clone(),
+        refresh: args.refresh,
+    });
+    let report = exist.lookup(&indicator, options.as_ref()).await?;
     if args.json {
-        output::json(&serde_json::json!({
-            "indicator": found.indicator,
-            "groups": groups,
-            "truncated": found.truncated,
-        }))?;
-        return Ok(());
+        return Ok(output::json(&report)?);
     }
     println!("{} ({})", indicator.display(), indicator.kind());
+    let groups = &report.local.groups;
     if groups.is_empty() {
         println!("nothing stored mentions it");
-        return Ok(());
     }
-    for g in &groups {
+    for g in groups {
         println!(
             "\n{} / {}  first {}  last {}  sightings {}",
             g.kind,
@@ -65,11 +97,30 @@ pub async fn run(ctx: &Context, args: Args) -> CmdResult {
             &rows.into_iter().map(indent).collect::<Vec<_>>(),
         );
     }
-    if found.truncated {
+    if report.local.truncated {
         println!(
             "\n(more related indicators exist than were followed: {})",
             exist_store::LOOKUP_RELATED_LIMIT
         );
+    }
+    for (name, e) in &report.enrichment {
+        let how = match e.status {
+            EnrichStatus::Ok if e.cached => format!(
+                "ok (cached {})",
+                e.fetched_at.map(output::when).unwrap_or_default()
+            ),
+            EnrichStatus::Ok => format!("ok ({} ms)", e.elapsed_ms),
+            EnrichStatus::NotConfigured => "not configured".into(),
+            EnrichStatus::Error => "error".into(),
+            EnrichStatus::TimedOut => "timed out".into(),
+        };
+        println!("\n[{name}] {how}");
+        if let Some(err) = &e.error {
+            println!("  {err}");
+        }
+        if let Some(data) = &e.data {
+            output::yaml_like(data, 1);
+        }
     }
     Ok(())
 }

@@ -144,7 +144,7 @@ impl Enrichers {
                 && options
                     .only
                     .as_ref()
-                    .is_none_or(|only| only.iter().any(|n| *n == info.name))
+                    .is_none_or(|only| only.contains(&info.name))
         });
         let runs = wanted
             .map(|(e, timeout)| run_one(store, e.as_ref(), *timeout, indicator, options.refresh));
