@@ -10,6 +10,7 @@ mod abuseipdb;
 mod api;
 mod censys;
 mod crtsh;
+mod dns;
 mod greynoise;
 mod malwarebazaar;
 mod otx;
@@ -106,6 +107,22 @@ impl Enrichers {
                     )),
                 )
             };
+        }
+        let resolver = dns::resolver(&config.of("dns"));
+        for (name, ttl) in [("dns", 3600), ("rdns", 86_400)] {
+            let s = config.of(name);
+            let resolver = if s.enabled == Some(false) {
+                Err("disabled in exist.toml".to_owned())
+            } else {
+                resolver.clone()
+            };
+            let ttl = s.ttl.unwrap_or(ttl);
+            let e: Arc<dyn Enricher> = if name == "dns" {
+                Arc::new(dns::Dns { resolver, ttl })
+            } else {
+                Arc::new(dns::ReverseDns { resolver, ttl })
+            };
+            add(name, e);
         }
         api!("virustotal", virustotal::VirusTotal);
         api!("abuseipdb", abuseipdb::AbuseIpDb);
