@@ -11,6 +11,7 @@ mod api;
 mod censys;
 mod crtsh;
 mod dns;
+mod geoip;
 mod greynoise;
 mod malwarebazaar;
 mod otx;
@@ -124,6 +125,7 @@ impl Enrichers {
             };
             add(name, e);
         }
+        add("geoip", Arc::new(geoip::GeoIp::new(&config.of("geoip"))));
         api!("virustotal", virustotal::VirusTotal);
         api!("abuseipdb", abuseipdb::AbuseIpDb);
         api!("shodan", shodan::Shodan);
