@@ -119,7 +119,8 @@ impl Exist {
         let store = Store::open(&url).await?;
         let http = HttpDriver::new(options.http)?;
         let catalogue = Catalogue::from_env(&config, &http)?;
-        let enrichers = Enrichers::new(&config.enrich, &|var| std::env::var(var).ok())?;
+        let enrichers =
+            Enrichers::with_home(&config.enrich, &|var| std::env::var(var).ok(), Some(&home))?;
         Ok(Self {
             home,
             store,

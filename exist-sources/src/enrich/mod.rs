@@ -15,10 +15,12 @@ mod geoip;
 mod greynoise;
 mod malwarebazaar;
 mod otx;
+mod rdap;
 mod settings;
 mod shodan;
 mod urlscan;
 mod virustotal;
+mod whois;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,6 +29,7 @@ use chrono::Utc;
 use exist_core::{EnrichStatus, Enricher, Enrichment, Indicator};
 use exist_store::Store;
 
+pub use rdap::IANA_BOOTSTRAP;
 pub use settings::{EnrichConfig, EnricherSettings};
 
 use crate::http::{HttpConfig, HttpDriver};
@@ -79,6 +82,16 @@ impl std::fmt::Debug for Enrichers {
 impl Enrichers {
     /// The built-in enrichers configured by `config`, keys read with `env`.
     pub fn new(config: &EnrichConfig, env: &dyn Fn(&str) -> Option<String>) -> crate::Result<Self> {
+        Self::with_home(config, env, None)
+    }
+
+    /// [`Enrichers::new`], reading refreshed RDAP bootstrap files from
+    /// `home/rdap/` when there are any.
+    pub fn with_home(
+        config: &EnrichConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+        home: Option<&std::path::Path>,
+    ) -> crate::Result<Self> {
         let default_timeout = config.timeout.map_or(ENRICH_TIMEOUT, Duration::from_secs);
         let http = HttpDriver::new(HttpConfig {
             retries: 0,
@@ -125,6 +138,26 @@ impl Enrichers {
             };
             add(name, e);
         }
+        let rdap = config.of("rdap");
+        add(
+            "rdap",
+            Arc::new(rdap::Rdap {
+                bootstrap: rdap::Bootstrap::load(home),
+                base: rdap.url.clone(),
+                http: http.clone(),
+                ttl: rdap.ttl.unwrap_or(86_400),
+                disabled: rdap.enabled == Some(false),
+            }),
+        );
+        let whois = config.of("whois");
+        add(
+            "whois",
+            Arc::new(whois::Whois {
+                server: whois.server.clone(),
+                ttl: whois.ttl.unwrap_or(86_400),
+                disabled: whois.enabled == Some(false),
+            }),
+        );
         add("geoip", Arc::new(geoip::GeoIp::new(&config.of("geoip"))));
         api!("virustotal", virustotal::VirusTotal);
         api!("abuseipdb", abuseipdb::AbuseIpDb);
