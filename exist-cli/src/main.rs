@@ -70,6 +70,8 @@ enum Command {
     Collect(commands::collect::Args),
     /// Run the scheduler only: every enabled source on its interval, until stopped
     Worker(commands::worker::Args),
+    /// The enrichers: list them; refresh the RDAP bootstrap files
+    Enrich(commands::enrich::Args),
     /// Database administration
     Db(commands::db::Args),
 }
@@ -194,6 +196,7 @@ fn main() -> ExitCode {
             Command::Sources(a) => commands::sources::run(&ctx, a).await,
             Command::Collect(a) => commands::collect::run(&ctx, a, quiet).await,
             Command::Worker(a) => commands::worker::run(&ctx, a).await,
+            Command::Enrich(a) => commands::enrich::run(&ctx, a).await,
             Command::Db(a) => commands::db::run(&ctx, a).await,
         }
     });

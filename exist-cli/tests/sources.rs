@@ -360,3 +360,83 @@ async fn lookup_enrich_gives_a_section_per_enricher_with_its_status() {
         .success()
         .stdout(predicate::str::contains("\"value\": \"crt.sh\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrich_list_and_rdap_bootstrap_update() {
+    let server = TestServer::start().await;
+    for name in ["dns", "ipv4", "ipv6", "asn"] {
+        let body = format!(
+            "{{\"version\": \"1.0\", \"services\": [[[\"{name}-key\"], [\"https://rdap.{name}.example/\"]]]}}"
+        );
+        server.route(&format!("/mirror/{name}.json"), vec![Reply::ok(body)]);
+        server.route(
+            &format!("/broken/{name}.json"),
+            vec![Reply::ok("<html>login</html>")],
+        );
+    }
+    let home = tempfile::tempdir().expect("tmp");
+    let (h, mirror, broken) = (
+        home.path().to_owned(),
+        server.url("/mirror"),
+        server.url("/broken"),
+    );
+    let (list, saved, refused) = tokio::task::spawn_blocking(move || {
+        let list = exist(&h)
+            .args(["enrich", "list", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let saved = exist(&h)
+            .args(["enrich", "update-rdap-bootstrap", "--from", &mirror])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let refused = exist(&h)
+            .args(["enrich", "update-rdap-bootstrap", "--from", &broken])
+            .assert()
+            .code(1)
+            .get_output()
+            .stderr
+            .clone();
+        (list, saved, refused)
+    })
+    .await
+    .expect("run");
+    let list = json_of(&list);
+    let names: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "dns",
+            "rdns",
+            "rdap",
+            "whois",
+            "geoip",
+            "virustotal",
+            "abuseipdb",
+            "shodan",
+            "censys",
+            "greynoise",
+            "urlscan",
+            "otx",
+            "malwarebazaar",
+            "crtsh"
+        ]
+    );
+    assert!(String::from_utf8_lossy(&saved).contains("rdap/dns.json"));
+    assert!(String::from_utf8_lossy(&refused).contains("not an RDAP bootstrap file"));
+    let dns = std::fs::read_to_string(home.path().join("rdap/dns.json")).expect("saved");
+    assert!(
+        dns.contains("dns-key"),
+        "the mirror's file stays after the refused update"
+    );
+}

@@ -144,6 +144,50 @@ impl Exist {
         }
     }
 
+    /// Downloads IANA's current RDAP bootstrap files (or those under `from`,
+    /// a mirror) into `$EXIST_HOME/rdap/`, where the next start reads them.
+    /// Each file is checked to be a bootstrap file before it replaces the
+    /// saved one; returns the paths written.
+    pub async fn update_rdap_bootstrap(
+        &self,
+        from: Option<&str>,
+    ) -> Result<Vec<PathBuf>, AppError> {
+        let http = HttpDriver::new(HttpConfig::default())?;
+        let dir = self.home.join("rdap");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| ConfigError::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+        let mut written = Vec::new();
+        for (name, iana) in crate::enrich::IANA_BOOTSTRAP {
+            let url = match from {
+                Some(base) => format!("{}/{name}.json", base.trim_end_matches('/')),
+                None => iana.to_owned(),
+            };
+            let bytes = match http
+                .get(&url, &crate::http::Validators::default(), None)
+                .await?
+            {
+                crate::http::Fetched::Body { bytes, .. } => bytes,
+                crate::http::Fetched::NotModified => continue,
+            };
+            let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&bytes);
+            if !parsed.as_ref().is_ok_and(|v| v["services"].is_array()) {
+                return Err(ConfigError::Invalid(format!(
+                    "{url} is not an RDAP bootstrap file; the saved files are unchanged"
+                ))
+                .into());
+            }
+            let path = dir.join(format!("{name}.json"));
+            let tmp = dir.join(format!(".{name}.json.tmp"));
+            std::fs::write(&tmp, &bytes)
+                .and_then(|()| std::fs::rename(&tmp, &path))
+                .map_err(|e| {
+                    ConfigError::Invalid(format!("cannot write {}: {e}", path.display()))
+                })?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
     /// The enrichers.
     pub fn enrichers(&self) -> &Enrichers {
         &self.enrichers

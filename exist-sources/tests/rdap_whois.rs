@@ -69,7 +69,10 @@ async fn rdap_summarises_ip_asn_and_domain_answers() {
         (d["name"].clone(), d["country"].clone()),
         (json!("BT-CORPORATE"), json!("GB"))
     );
-    assert_eq!(d["start_address"], "62.239.237.0/32", "as the registry wrote it");
+    assert_eq!(
+        d["start_address"], "62.239.237.0/32",
+        "as the registry wrote it"
+    );
     assert!(d["entities"].as_array().is_some_and(|e| !e.is_empty()));
 
     let r = ask(&e, "rdap", Indicator::parse("AS16509").expect("asn")).await;

@@ -177,6 +177,11 @@ impl Enrichers {
         self.list.push((enricher, timeout));
     }
 
+    /// What each enricher is.
+    pub fn infos(&self) -> Vec<exist_core::EnricherInfo> {
+        self.list.iter().map(|(e, _)| e.info()).collect()
+    }
+
     /// The enrichers' names.
     pub fn names(&self) -> Vec<String> {
         self.list.iter().map(|(e, _)| e.info().name).collect()
