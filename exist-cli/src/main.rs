@@ -60,6 +60,8 @@ enum Command {
     Import(commands::import::Args),
     /// Everything stored that mentions an indicator
     Lookup(commands::lookup::Args),
+    /// Fetch a URL safely: redirects, status, headers, hash, title, body and screenshot
+    Inspect(commands::inspect::Args),
     /// Keyword search across everything stored
     Search(commands::search::Args),
     /// Counts per kind, source and day
@@ -191,6 +193,7 @@ fn main() -> ExitCode {
             Command::Normalize(a) => commands::normalize::run(a),
             Command::Import(a) => commands::import::run(&ctx, a).await,
             Command::Lookup(a) => commands::lookup::run(&ctx, a).await,
+            Command::Inspect(a) => commands::inspect::run(&ctx, a).await,
             Command::Search(a) => commands::search::run(&ctx, a).await,
             Command::Stats(a) => commands::stats::run(&ctx, a).await,
             Command::Sources(a) => commands::sources::run(&ctx, a).await,

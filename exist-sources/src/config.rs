@@ -27,6 +27,9 @@ pub struct Config {
     /// Enrichers: timeouts, base URLs, key variables, DNS and GeoIP settings.
     #[serde(default)]
     pub enrich: crate::enrich::EnrichConfig,
+    /// URL inspection: the SSRF guard's allow-list, caps, the screenshot.
+    #[serde(default)]
+    pub inspect: crate::inspect::InspectConfig,
 }
 
 /// Settings of one source that replace its defaults.

@@ -16,6 +16,10 @@ use crate::config::{Config, ConfigError};
 use crate::enrich::{EnrichOptions, Enrichers};
 use crate::feeds::{Feed, FeedSpec};
 use crate::http::{HttpConfig, HttpDriver};
+use crate::inspect::{Inspection, Inspector};
+
+/// The cache name inspections are kept under.
+const INSPECTION: &str = "inspect";
 
 /// Errors of opening exist or running sources.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +34,9 @@ pub enum AppError {
     /// The HTTP client could not be built.
     #[error(transparent)]
     Http(#[from] crate::Error),
+    /// A URL could not be inspected.
+    #[error("{0}")]
+    Inspect(String),
 }
 
 /// Where exist's data and configuration are.
@@ -50,6 +57,7 @@ pub struct Exist {
     store: Store,
     catalogue: Catalogue,
     enrichers: Enrichers,
+    inspector: Inspector,
 }
 
 /// What is known about one indicator: the store's hits and, when asked, each
@@ -121,11 +129,14 @@ impl Exist {
         let catalogue = Catalogue::from_env(&config, &http)?;
         let enrichers =
             Enrichers::with_home(&config.enrich, &|var| std::env::var(var).ok(), Some(&home))?;
+        let inspector = Inspector::new(config.inspect.clone(), &home)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
         Ok(Self {
             home,
             store,
             catalogue,
             enrichers,
+            inspector,
         })
     }
 
@@ -135,13 +146,47 @@ impl Exist {
         store: Store,
         catalogue: Catalogue,
         enrichers: Enrichers,
+        inspector: Inspector,
     ) -> Self {
         Self {
             home,
             store,
             catalogue,
             enrichers,
+            inspector,
         }
+    }
+
+    /// Inspects `url` (docs/inspection.md): served from the store when it
+    /// was inspected before, unless `refresh`.
+    pub async fn inspect_url(
+        &self,
+        url: &str,
+        refresh: bool,
+    ) -> Result<(Inspection, bool), AppError> {
+        let indicator = exist_core::Indicator::parse_as(exist_core::IndicatorKind::Url, url)
+            .map_err(|e| AppError::Inspect(e.to_string()))?;
+        if !refresh
+            && let Some((_, data)) = self
+                .store
+                .cached_enrichment(INSPECTION, &indicator, chrono::DateTime::UNIX_EPOCH)
+                .await?
+            && let Ok(found) = serde_json::from_value::<Inspection>(data)
+            && self.home.join(&found.body_path).is_file()
+        {
+            return Ok((found, true));
+        }
+        let inspection = self
+            .inspector
+            .inspect(url)
+            .await
+            .map_err(|e| AppError::Inspect(e.to_string()))?;
+        let data = serde_json::to_value(&inspection)
+            .map_err(|e| AppError::Inspect(format!("recording the inspection: {e}")))?;
+        self.store
+            .save_enrichment(INSPECTION, &indicator, inspection.fetched_at, &data)
+            .await?;
+        Ok((inspection, false))
     }
 
     /// Downloads IANA's current RDAP bootstrap files (or those under `from`,

@@ -24,6 +24,7 @@ mod error;
 mod exist;
 mod feeds;
 mod http;
+pub mod inspect;
 pub mod scheduler;
 
 pub use catalogue::{Catalogue, builtin_specs};

@@ -141,7 +141,6 @@ async fn enrichers(addr: &str) -> Enrichers {
     let config = EnrichConfig {
         enrichers,
         timeout: Some(5),
-        ..EnrichConfig::default()
     };
     Enrichers::new(&config, &|_| None).expect("enrichers")
 }
@@ -237,7 +236,6 @@ async fn a_dead_nameserver_times_out_and_a_bad_one_is_not_configured() {
     let config = EnrichConfig {
         enrichers,
         timeout: Some(2),
-        ..EnrichConfig::default()
     };
     let e = Enrichers::new(&config, &|_| None).expect("enrichers");
     let db = sqlite_db();
@@ -261,7 +259,7 @@ async fn a_dead_nameserver_times_out_and_a_bad_one_is_not_configured() {
     );
     let config = EnrichConfig {
         enrichers,
-        ..EnrichConfig::default()
+        timeout: None,
     };
     let e = Enrichers::new(&config, &|_| None).expect("enrichers");
     let r = e.enrich(&store, &domain, &only(&["dns"])).await;

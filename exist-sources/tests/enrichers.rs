@@ -40,7 +40,6 @@ fn config(server: &TestServer, timeout: u64) -> EnrichConfig {
     EnrichConfig {
         timeout: Some(timeout),
         enrichers,
-        ..EnrichConfig::default()
     }
 }
 

@@ -14,7 +14,7 @@ fn geoip(settings: EnricherSettings) -> Enrichers {
     enrichers.insert("geoip".to_owned(), settings);
     let config = EnrichConfig {
         enrichers,
-        ..EnrichConfig::default()
+        timeout: None,
     };
     Enrichers::new(&config, &|_| None).expect("enrichers")
 }

@@ -18,7 +18,6 @@ fn enrichers(name: &str, settings: EnricherSettings) -> Enrichers {
     let config = EnrichConfig {
         enrichers,
         timeout: Some(5),
-        ..EnrichConfig::default()
     };
     Enrichers::new(&config, &|_| None).expect("enrichers")
 }

@@ -91,7 +91,12 @@ impl Drop for TestServer {
 impl TestServer {
     /// Starts a server on a free loopback port.
     pub async fn start() -> Self {
-        let listener = match TcpListener::bind("127.0.0.1:0").await {
+        Self::start_on("127.0.0.1").await
+    }
+
+    /// Starts a server on a free port of `ip` (another loopback address, say).
+    pub async fn start_on(ip: &str) -> Self {
+        let listener = match TcpListener::bind((ip, 0)).await {
             Ok(l) => l,
             Err(e) => panic!("cannot bind a test port: {e}"),
         };

@@ -5,6 +5,7 @@ pub mod db;
 pub mod enrich;
 pub mod extract;
 pub mod import;
+pub mod inspect;
 pub mod lookup;
 pub mod normalize;
 pub mod search;

@@ -19,9 +19,6 @@ pub struct EnrichConfig {
     /// Default per-enricher timeout: seconds or `"10s"` (default 10 s).
     #[serde(default, deserialize_with = "optional_secs")]
     pub timeout: Option<u64>,
-    /// Let URL inspection fetch private, loopback and link-local addresses.
-    #[serde(default)]
-    pub allow_private: bool,
     /// Per-enricher settings, by enricher name.
     #[serde(flatten)]
     pub enrichers: BTreeMap<String, EnricherSettings>,

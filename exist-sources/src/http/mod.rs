@@ -196,7 +196,7 @@ fn shown(url: &reqwest::Url) -> String {
 }
 
 /// Installs the ring TLS provider once (reqwest is built without one).
-fn install_tls_provider() {
+pub(crate) fn install_tls_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
