@@ -440,3 +440,70 @@ async fn enrich_list_and_rdap_bootstrap_update() {
         "the mirror's file stays after the refused update"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspect_fetches_once_then_serves_the_stored_inspection() {
+    let server = TestServer::start().await;
+    server.route(
+        "/login",
+        vec![Reply::ok("<html><head><title>Verify your account</title></head><body style=\"background:#2c3e50\"><h1 style=\"color:#fff\">Login</h1></body></html>")
+            .header("Content-Type", "text/html")],
+    );
+    let home = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        home.path().join("exist.toml"),
+        "[inspect]\nallow = [\"127.0.0.1/32\"]\nwidth = 640\nheight = 480\n",
+    )
+    .expect("config");
+    let (h, url) = (home.path().to_owned(), server.url("/login"));
+    let shot = home.path().join("shot.png");
+    let s = shot.clone();
+    let (first, second, refused) = tokio::task::spawn_blocking(move || {
+        let run = |extra: &[&str]| {
+            exist(&h)
+                .arg("inspect")
+                .arg(&url)
+                .args(extra)
+                .arg("--json")
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone()
+        };
+        let first = run(&["--screenshot", s.to_str().expect("path")]);
+        let second = run(&[]);
+        let refused = exist(&h)
+            .args(["inspect", "http://169.254.169.254/latest/meta-data/"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stderr
+            .clone();
+        (first, second, refused)
+    })
+    .await
+    .expect("run");
+    let first = json_of(&first);
+    assert_eq!(first["cached"], false);
+    assert_eq!(first["inspection"]["title"], "Verify your account");
+    assert_eq!(first["inspection"]["status"], 200);
+    let png = std::fs::read(&shot).expect("--screenshot wrote the PNG");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(
+        u32::from_be_bytes([png[16], png[17], png[18], png[19]]),
+        640
+    );
+    let second = json_of(&second);
+    assert_eq!(second["cached"], true);
+    assert_eq!(
+        second["inspection"]["sha256"],
+        first["inspection"]["sha256"]
+    );
+    assert_eq!(
+        server.seen().iter().filter(|s| s.path == "/login").count(),
+        2,
+        "one fetch by exist, one by the browser"
+    );
+    assert!(String::from_utf8_lossy(&refused).contains("cloud metadata"));
+}
