@@ -25,6 +25,20 @@ fn the_configuration_example_parses_and_builds_a_catalogue() {
 }
 
 #[test]
+fn every_toml_block_of_the_enrichment_and_inspection_docs_parses() {
+    for name in ["enrichment.md", "inspection.md"] {
+        let text = doc(name);
+        let mut blocks = 0;
+        for part in text.split("```toml\n").skip(1) {
+            let block = part.split("```").next().unwrap_or("");
+            Config::parse(block).unwrap_or_else(|e| panic!("{name}: {e}\n{block}"));
+            blocks += 1;
+        }
+        assert!(blocks > 0, "{name} has a configuration example");
+    }
+}
+
+#[test]
 fn docs_sources_lists_every_builtin_source() {
     let text = doc("sources.md");
     for spec in builtin_specs() {

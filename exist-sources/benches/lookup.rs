@@ -1,0 +1,149 @@
+//! Lookup with the local enrichers: the store's hits plus GeoIP (MaxMind
+//! test databases) and reverse DNS (answered once by a UDP responder on
+//! loopback, then from the enrichment cache), all at once as `exist lookup
+//! --enrich --only geoip,rdns` does. Reports p50/p99 in docs/benchmarks.md.
+//!
+//! Environment: `EXIST_BENCH_N` stored addresses (default 1,000,000),
+//! `EXIST_BENCH_LOOKUPS` (default 20,000, over 1,000 distinct addresses).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use exist_core::Indicator;
+use exist_sources::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
+use exist_store::Store;
+use hickory_proto::op::{Message, MessageType, OpCode};
+use hickory_proto::rr::rdata::PTR;
+use hickory_proto::rr::{Name, RData, Record};
+use tokio::net::UdpSocket;
+
+/// Answers every PTR query with `host.bench.example.`.
+async fn ptr_responder() -> Result<String, Box<dyn std::error::Error>> {
+    let socket = UdpSocket::bind("127.0.0.1:0").await?;
+    let addr = socket.local_addr()?.to_string();
+    let target: Name = "host.bench.example.".parse()?;
+    tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
+            let Ok(query) = Message::from_vec(&buf[..n]) else {
+                continue;
+            };
+            let mut reply = Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+            reply.metadata.recursion_desired = query.metadata.recursion_desired;
+            reply.metadata.recursion_available = true;
+            for q in &query.queries {
+                reply.add_query(q.clone());
+                reply.add_answer(Record::from_rdata(
+                    q.name().clone(),
+                    300,
+                    RData::PTR(PTR(target.clone())),
+                ));
+            }
+            if let Ok(bytes) = reply.to_vec() {
+                let _ = socket.send_to(&bytes, peer).await;
+            }
+        }
+    });
+    Ok(addr)
+}
+
+/// The `i`-th benchmark address, spread over 11.0.0.0–210.255.255.255.
+fn ip(i: u64) -> String {
+    let x = (i.wrapping_mul(2_654_435_761) % (200 << 24)) as u32 + (11 << 24);
+    std::net::Ipv4Addr::from(x).to_string()
+}
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n = env("EXIST_BENCH_N", 1_000_000);
+    let lookups = env("EXIST_BENCH_LOOKUPS", 20_000);
+    let dir = tempfile::tempdir()?;
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
+    let store = Store::open(&url).await?;
+    let list: String = (0..n).map(|i| ip(i) + "\n").collect();
+    let t = Instant::now();
+    store
+        .import_list(
+            std::io::Cursor::new(list.into_bytes()),
+            "bench",
+            chrono::Utc::now(),
+        )
+        .await?;
+    eprintln!("stored {n} addresses in {:.1} s", t.elapsed().as_secs_f64());
+
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/geoip");
+    let mut enrichers = BTreeMap::new();
+    enrichers.insert(
+        "geoip".to_owned(),
+        EnricherSettings {
+            city_db: Some(format!("{fixtures}/GeoIP2-City-Test.mmdb").into()),
+            asn_db: Some(format!("{fixtures}/GeoLite2-ASN-Test.mmdb").into()),
+            ..EnricherSettings::default()
+        },
+    );
+    enrichers.insert(
+        "dns".to_owned(),
+        EnricherSettings {
+            nameservers: vec![ptr_responder().await?],
+            ..EnricherSettings::default()
+        },
+    );
+    let config = EnrichConfig {
+        enrichers,
+        timeout: Some(5),
+    };
+    let e = Enrichers::new(&config, &|_| None)?;
+    let options = EnrichOptions {
+        only: Some(vec!["geoip".into(), "rdns".into()]),
+        refresh: false,
+    };
+    // Half the addresses are stored, half not; 1,000 distinct, warmed once.
+    let sample: Vec<Indicator> = (0..1000u64)
+        .map(|i| {
+            if i % 2 == 0 {
+                ip(i * 997 % n.max(1))
+            } else {
+                ip(n + i)
+            }
+        })
+        .map(|v| Indicator::parse(&v))
+        .collect::<Result<_, _>>()?;
+    for ind in &sample {
+        let _ = e.enrich(&store, ind, &options).await;
+    }
+    let mut times = Vec::with_capacity(lookups as usize);
+    for i in 0..lookups {
+        let ind = &sample[(i % 1000) as usize];
+        let t = Instant::now();
+        let (local, remote) = tokio::join!(store.lookup(ind), e.enrich(&store, ind, &options));
+        local?;
+        if let Some(bad) = remote
+            .iter()
+            .find(|r| r.status != exist_core::EnrichStatus::Ok)
+        {
+            return Err(format!("{}: {:?}", bad.enricher, bad.error).into());
+        }
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let pct = |p: f64| {
+        times[((times.len() as f64 * p) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
+    };
+    println!(
+        "lookup + geoip + cached rdns, {n} stored, {lookups} lookups: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(0.50),
+        pct(0.99),
+        pct(1.0)
+    );
+    Ok(())
+}
