@@ -428,3 +428,49 @@ async fn answers_are_cached_until_refresh_and_slow_enrichers_block_no_other() {
     assert!(!fresh[0].cached);
     assert_eq!(requests(&server), 2, "--refresh asks again");
 }
+
+#[tokio::test]
+async fn one_rate_limiter_per_service_spaces_every_callers_requests() {
+    let server = TestServer::start().await;
+    for i in 1..=3 {
+        server.route(
+            &format!("/virustotal/files/{:032x}", i),
+            vec![Reply::ok("{\"data\": {\"id\": \"x\", \"attributes\": {}}}")],
+        );
+    }
+    let mut config = config(&server, 10);
+    if let Some(vt) = config.enrichers.get_mut("virustotal") {
+        vt.per_minute = Some(120); // one request every 0.5 s
+    }
+    let e = Enrichers::new(&config, &|_| Some(KEY.to_owned())).expect("enrichers");
+    let db = sqlite_db();
+    let store = Store::open(&db.url).await.expect("store");
+    let started = Instant::now();
+    // Three lookups at once, as three users of one server would make them.
+    let runs = (1..=3).map(|i| {
+        let (e, store) = (&e, &store);
+        async move {
+            let hash = Indicator::parse(&format!("{:032x}", i)).expect("md5");
+            e.enrich(
+                store,
+                &hash,
+                &EnrichOptions {
+                    only: Some(vec!["virustotal".into()]),
+                    refresh: true,
+                },
+            )
+            .await
+        }
+    });
+    let results = futures_util::future::join_all(runs).await;
+    let took = started.elapsed();
+    assert!(
+        results.iter().all(|r| r[0].status == EnrichStatus::Ok),
+        "{results:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(950),
+        "three calls spaced 0.5 s apart took {took:?}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}

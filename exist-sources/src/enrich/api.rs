@@ -94,10 +94,16 @@ impl<A: Api> ApiEnricher<A> {
             .as_deref()
             .and_then(env)
             .filter(|k| !k.trim().is_empty());
-        let limiter = api
-            .per_minute()
+        // Spaced evenly (a burst of one): a free tier of 4/min gets one call
+        // every 15 s, never four at once and then a wall.
+        let limiter = settings
+            .per_minute
+            .or_else(|| api.per_minute())
             .and_then(NonZeroU32::new)
-            .map(|n| Arc::new(RateLimiter::direct(Quota::per_minute(n))));
+            .map(|n| {
+                let quota = Quota::per_minute(n).allow_burst(NonZeroU32::MIN);
+                Arc::new(RateLimiter::direct(quota))
+            });
         Self {
             base: settings
                 .url
