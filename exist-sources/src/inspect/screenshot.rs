@@ -1,15 +1,15 @@
-//! The screenshot of an inspection: Debian's `chromium`, headless, with a
-//! fresh throw-away profile and home (nothing it downloads outlives it), a
-//! fixed window, a timeout, and every connection it makes sent through a
-//! local proxy (`proxy.rs`) that applies the same SSRF guard as the fetch —
-//! loopback included, since Chromium would otherwise bypass proxies for it.
+//! The screenshot of an inspection: Debian's `chromium`, headless, driven
+//! over the DevTools protocol (chromiumoxide), with a fresh throw-away
+//! profile and home, downloads denied, a fixed viewport, a timeout, and every
+//! connection it makes sent through a local proxy (`proxy.rs`) that applies
+//! the same SSRF guard as the fetch — loopback included, since Chromium would
+//! otherwise bypass proxies for it.
 //!
-//! Chromium's own `--screenshot` does the capture; exist drives no DevTools
-//! session. A missing Chromium is not an error of the inspection: the rest
-//! of it stands and the status says why there is no picture.
+//! A missing Chromium (or a build without the `browser` feature) is not an
+//! error of the inspection: the rest of it stands and the status says why
+//! there is no picture.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
 
 use sha2::Digest;
@@ -64,72 +64,107 @@ pub(crate) async fn take(
     home: &Path,
 ) -> Result<Screenshot, String> {
     let Some(binary) = chromium(config) else {
-        return Err(
-            "no Chromium found (install Debian's `chromium`, or set [inspect] chromium)".into(),
-        );
+        return Err("no Chromium found (install Debian's `chromium`, or set [inspect] chromium)".into());
     };
+    if !binary.is_file() {
+        return Err(format!("no Chromium at {}", binary.display()));
+    }
     let proxy = GuardProxy::start(guard.clone())
         .await
         .map_err(|e| format!("screenshot proxy: {e}"))?;
     let profile = tempfile::tempdir().map_err(|e| format!("browser profile: {e}"))?;
     let dir = home.join("inspections");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let out = profile.path().join("shot.png");
     let timeout = Duration::from_secs(config.screenshot_timeout_secs.max(1));
-    let mut command = tokio::process::Command::new(&binary);
-    command
-        .arg("--headless")
-        .arg("--no-sandbox")
-        .arg("--disable-gpu")
-        .arg("--hide-scrollbars")
-        .arg("--mute-audio")
-        .arg("--no-first-run")
-        .arg("--no-default-browser-check")
-        .arg("--disable-extensions")
-        .arg("--disable-sync")
-        .arg("--disable-background-networking")
-        .arg("--disable-component-update")
-        .arg("--disable-dev-shm-usage")
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--window-size={},{}", config.width, config.height))
-        .arg(format!("--proxy-server=http://{}", proxy.addr()))
-        .arg("--proxy-bypass-list=<-loopback>")
-        .arg(format!(
-            "--timeout={}",
-            timeout.as_millis().saturating_sub(2000).max(1000)
-        ))
-        .arg(format!("--screenshot={}", out.display()))
-        .arg(url)
-        .env("HOME", profile.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-    let output = tokio::time::timeout(timeout, child.wait_with_output())
-        .await
-        .map_err(|_| format!("Chromium took longer than {} s", timeout.as_secs()))?
-        .map_err(|e| format!("Chromium: {e}"))?;
-    let bytes = std::fs::read(&out).map_err(|_| {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        format!(
-            "Chromium wrote no screenshot (exit {}): {last}",
-            output.status
-        )
-    })?;
-    if png_size(&bytes).is_none() {
-        return Err("Chromium's screenshot is not a PNG".into());
+    let bytes = tokio::time::timeout(
+        timeout,
+        capture(config, &binary, profile.path(), &proxy.addr().to_string(), url, timeout),
+    )
+    .await
+    .map_err(|_| format!("Chromium took longer than {} s", timeout.as_secs()))??;
+    match png_size(&bytes) {
+        Some((w, h)) if (w, h) == (config.width, config.height) => {}
+        Some((w, h)) => return Err(format!("Chromium's screenshot is {w}×{h}, not {}×{}", config.width, config.height)),
+        None => return Err("Chromium's screenshot is not a PNG".into()),
     }
     let name = format!("{}.png", hex::encode(sha2::Sha256::digest(&bytes)));
     std::fs::write(dir.join(&name), &bytes).map_err(|e| format!("keeping the screenshot: {e}"))?;
-    Ok(Screenshot {
-        path: format!("inspections/{name}"),
-    })
+    Ok(Screenshot { path: format!("inspections/{name}") })
+}
+
+#[cfg(feature = "browser")]
+async fn capture(
+    config: &InspectConfig,
+    binary: &Path,
+    profile: &Path,
+    proxy: &str,
+    url: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, String> {
+    use chromiumoxide::browser::{Browser, BrowserConfig};
+    use chromiumoxide::cdp::browser_protocol::browser::{
+        SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
+    };
+    use chromiumoxide::cdp::browser_protocol::page::CaptureScreenshotFormat;
+    use chromiumoxide::handler::viewport::Viewport;
+    use chromiumoxide::page::ScreenshotParams;
+    use futures_util::StreamExt;
+
+    let viewport = Viewport {
+        width: config.width,
+        height: config.height,
+        device_scale_factor: Some(1.0),
+        emulating_mobile: false,
+        is_landscape: false,
+        has_touch: false,
+    };
+    let browser_config = BrowserConfig::builder()
+        .chrome_executable(binary)
+        .no_sandbox()
+        .user_data_dir(profile)
+        .window_size(config.width, config.height)
+        .viewport(viewport)
+        .env("HOME", profile.display().to_string())
+        .arg(format!("--proxy-server=http://{proxy}"))
+        .arg("--proxy-bypass-list=<-loopback>")
+        .arg("--hide-scrollbars")
+        .arg("--mute-audio")
+        .launch_timeout(timeout)
+        .request_timeout(timeout)
+        .build()?;
+    let (mut browser, mut handler) = Browser::launch(browser_config)
+        .await
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
+    let shot = async {
+        browser
+            .execute(SetDownloadBehaviorParams::new(SetDownloadBehaviorBehavior::Deny))
+            .await
+            .map_err(|e| format!("Chromium: denying downloads: {e}"))?;
+        let page = browser
+            .new_page("about:blank")
+            .await
+            .map_err(|e| format!("Chromium: {e}"))?;
+        page.goto(url).await.map_err(|e| format!("Chromium: loading the page: {e}"))?;
+        page.screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).build())
+            .await
+            .map_err(|e| format!("Chromium: taking the screenshot: {e}"))
+    }
+    .await;
+    let _ = browser.close().await;
+    let _ = browser.wait().await;
+    events.abort();
+    shot
+}
+
+#[cfg(not(feature = "browser"))]
+async fn capture(
+    _config: &InspectConfig,
+    _binary: &Path,
+    _profile: &Path,
+    _proxy: &str,
+    _url: &str,
+    _timeout: Duration,
+) -> Result<Vec<u8>, String> {
+    Err("this build of exist has no browser (cargo feature `browser`)".into())
 }
