@@ -64,7 +64,9 @@ pub(crate) async fn take(
     home: &Path,
 ) -> Result<Screenshot, String> {
     let Some(binary) = chromium(config) else {
-        return Err("no Chromium found (install Debian's `chromium`, or set [inspect] chromium)".into());
+        return Err(
+            "no Chromium found (install Debian's `chromium`, or set [inspect] chromium)".into(),
+        );
     };
     if !binary.is_file() {
         return Err(format!("no Chromium at {}", binary.display()));
@@ -78,18 +80,32 @@ pub(crate) async fn take(
     let timeout = Duration::from_secs(config.screenshot_timeout_secs.max(1));
     let bytes = tokio::time::timeout(
         timeout,
-        capture(config, &binary, profile.path(), &proxy.addr().to_string(), url, timeout),
+        capture(
+            config,
+            &binary,
+            profile.path(),
+            &proxy.addr().to_string(),
+            url,
+            timeout,
+        ),
     )
     .await
     .map_err(|_| format!("Chromium took longer than {} s", timeout.as_secs()))??;
     match png_size(&bytes) {
         Some((w, h)) if (w, h) == (config.width, config.height) => {}
-        Some((w, h)) => return Err(format!("Chromium's screenshot is {w}×{h}, not {}×{}", config.width, config.height)),
+        Some((w, h)) => {
+            return Err(format!(
+                "Chromium's screenshot is {w}×{h}, not {}×{}",
+                config.width, config.height
+            ));
+        }
         None => return Err("Chromium's screenshot is not a PNG".into()),
     }
     let name = format!("{}.png", hex::encode(sha2::Sha256::digest(&bytes)));
     std::fs::write(dir.join(&name), &bytes).map_err(|e| format!("keeping the screenshot: {e}"))?;
-    Ok(Screenshot { path: format!("inspections/{name}") })
+    Ok(Screenshot {
+        path: format!("inspections/{name}"),
+    })
 }
 
 #[cfg(feature = "browser")]
@@ -125,10 +141,11 @@ async fn capture(
         .window_size(config.width, config.height)
         .viewport(viewport)
         .env("HOME", profile.display().to_string())
-        .arg(format!("--proxy-server=http://{proxy}"))
-        .arg("--proxy-bypass-list=<-loopback>")
-        .arg("--hide-scrollbars")
-        .arg("--mute-audio")
+        // chromiumoxide adds the leading `--` itself.
+        .arg(("proxy-server", format!("http://{proxy}").as_str()))
+        .arg(("proxy-bypass-list", "<-loopback>"))
+        .arg("hide-scrollbars")
+        .arg("mute-audio")
         .launch_timeout(timeout)
         .request_timeout(timeout)
         .build()?;
@@ -138,17 +155,25 @@ async fn capture(
     let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
     let shot = async {
         browser
-            .execute(SetDownloadBehaviorParams::new(SetDownloadBehaviorBehavior::Deny))
+            .execute(SetDownloadBehaviorParams::new(
+                SetDownloadBehaviorBehavior::Deny,
+            ))
             .await
             .map_err(|e| format!("Chromium: denying downloads: {e}"))?;
         let page = browser
             .new_page("about:blank")
             .await
             .map_err(|e| format!("Chromium: {e}"))?;
-        page.goto(url).await.map_err(|e| format!("Chromium: loading the page: {e}"))?;
-        page.screenshot(ScreenshotParams::builder().format(CaptureScreenshotFormat::Png).build())
+        page.goto(url)
             .await
-            .map_err(|e| format!("Chromium: taking the screenshot: {e}"))
+            .map_err(|e| format!("Chromium: loading the page: {e}"))?;
+        page.screenshot(
+            ScreenshotParams::builder()
+                .format(CaptureScreenshotFormat::Png)
+                .build(),
+        )
+        .await
+        .map_err(|e| format!("Chromium: taking the screenshot: {e}"))
     }
     .await;
     let _ = browser.close().await;
