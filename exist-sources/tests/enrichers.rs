@@ -440,7 +440,8 @@ async fn one_rate_limiter_per_service_spaces_every_callers_requests() {
     }
     let mut config = config(&server, 10);
     if let Some(vt) = config.enrichers.get_mut("virustotal") {
-        vt.per_minute = Some(120); // one request every 0.5 s
+        vt.per_minute = Some(120); // one request every 0.5 s…
+        vt.burst = Some(1); // …none saved up
     }
     let e = Enrichers::new(&config, &|_| Some(KEY.to_owned())).expect("enrichers");
     let db = sqlite_db();

@@ -94,15 +94,15 @@ impl<A: Api> ApiEnricher<A> {
             .as_deref()
             .and_then(env)
             .filter(|k| !k.trim().is_empty());
-        // Spaced evenly (a burst of one): a free tier of 4/min gets one call
-        // every 15 s, never four at once and then a wall.
+        // n per minute, refilled one at a time; up to `burst` (default n) at
+        // once, so a lookup's two VirusTotal calls do not wait 15 s each.
         let limiter = settings
             .per_minute
             .or_else(|| api.per_minute())
             .and_then(NonZeroU32::new)
             .map(|n| {
-                let quota = Quota::per_minute(n).allow_burst(NonZeroU32::MIN);
-                Arc::new(RateLimiter::direct(quota))
+                let burst = settings.burst.and_then(NonZeroU32::new).unwrap_or(n);
+                Arc::new(RateLimiter::direct(Quota::per_minute(n).allow_burst(burst)))
             });
         Self {
             base: settings

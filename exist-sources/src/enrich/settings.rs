@@ -43,10 +43,12 @@ pub struct EnricherSettings {
     /// How long answers stay cached: seconds or `"1d"`.
     #[serde(default, deserialize_with = "optional_secs")]
     pub ttl: Option<u64>,
-    /// Requests per minute allowed to the service (default: its free tier),
-    /// spaced evenly.
+    /// Requests per minute allowed to the service (default: its free tier).
     #[serde(default)]
     pub per_minute: Option<u32>,
+    /// How many of those may go at once (default: all of them).
+    #[serde(default)]
+    pub burst: Option<u32>,
     /// DNS: nameservers (`"192.0.2.53"`, `"192.0.2.53:5353"`) instead of the system's.
     #[serde(default)]
     pub nameservers: Vec<String>,
