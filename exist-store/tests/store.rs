@@ -286,7 +286,7 @@ async fn bulk_batches_and_info() {
             Some(&2500)
         );
         let info = store.info().await?;
-        assert_eq!(info.migrations.len(), 2);
+        assert_eq!(info.migrations.len(), 3);
         assert!(info.pending.is_empty());
         Ok::<(), Box<dyn std::error::Error>>(())
     });
