@@ -12,39 +12,18 @@ use std::time::Instant;
 use exist_core::Indicator;
 use exist_sources::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
 use exist_store::Store;
-use hickory_proto::op::{Message, MessageType, OpCode};
+use exist_tests::dns::{DnsServer, Name, RData, RecordType};
 use hickory_proto::rr::rdata::PTR;
-use hickory_proto::rr::{Name, RData, Record};
-use tokio::net::UdpSocket;
 
 /// Answers every PTR query with `host.bench.example.`.
-async fn ptr_responder() -> Result<String, Box<dyn std::error::Error>> {
-    let socket = UdpSocket::bind("127.0.0.1:0").await?;
-    let addr = socket.local_addr()?.to_string();
+async fn ptr_responder() -> Result<DnsServer, Box<dyn std::error::Error>> {
     let target: Name = "host.bench.example.".parse()?;
-    tokio::spawn(async move {
-        let mut buf = [0u8; 4096];
-        while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
-            let Ok(query) = Message::from_vec(&buf[..n]) else {
-                continue;
-            };
-            let mut reply = Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
-            reply.metadata.recursion_desired = query.metadata.recursion_desired;
-            reply.metadata.recursion_available = true;
-            for q in &query.queries {
-                reply.add_query(q.clone());
-                reply.add_answer(Record::from_rdata(
-                    q.name().clone(),
-                    300,
-                    RData::PTR(PTR(target.clone())),
-                ));
-            }
-            if let Ok(bytes) = reply.to_vec() {
-                let _ = socket.send_to(&bytes, peer).await;
-            }
-        }
-    });
-    Ok(addr)
+    Ok(
+        DnsServer::start(std::sync::Arc::new(move |_: &str, _: RecordType| {
+            Some(vec![RData::PTR(PTR(target.clone()))])
+        }))
+        .await,
+    )
 }
 
 /// The `i`-th benchmark address, spread over 11.0.0.0–210.255.255.255.
@@ -91,10 +70,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..EnricherSettings::default()
         },
     );
+    let dns = ptr_responder().await?;
     enrichers.insert(
         "dns".to_owned(),
         EnricherSettings {
-            nameservers: vec![ptr_responder().await?],
+            nameservers: vec![dns.addr.clone()],
             ..EnricherSettings::default()
         },
     );

@@ -5,17 +5,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use exist_core::{EnrichStatus, Indicator};
 use exist_sources::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
 use exist_store::Store;
+use exist_tests::dns::{DnsServer, Name, RData, RecordType};
 use exist_tests::sqlite_db;
-use hickory_proto::op::{Message, MessageType, OpCode, ResponseCode};
 use hickory_proto::rr::rdata::{A, AAAA, CNAME, MX, NS, PTR, SOA, TXT};
-use hickory_proto::rr::{Name, RData, Record, RecordType};
 use serde_json::json;
-use tokio::net::UdpSocket;
 
 type Zone = HashMap<(String, RecordType), Vec<RData>>;
 
@@ -83,50 +81,16 @@ fn zone() -> Zone {
     z
 }
 
-/// Serves `zone` on a loopback UDP port; counts the queries it answers.
-async fn dns_server(zone: Zone) -> (String, Arc<Mutex<usize>>) {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
-    let addr = socket.local_addr().expect("addr").to_string();
-    let count = Arc::new(Mutex::new(0usize));
-    let counter = count.clone();
+/// Serves `zone` on a loopback port: a name not in it is NXDOMAIN.
+async fn dns_server(zone: Zone) -> DnsServer {
     let names: Vec<String> = zone.keys().map(|(n, _)| n.clone()).collect();
-    tokio::spawn(async move {
-        let mut buf = [0u8; 4096];
-        while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
-            let Ok(query) = Message::from_vec(&buf[..n]) else {
-                continue;
-            };
-            *counter.lock().expect("lock") += 1;
-            let mut reply = Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
-            reply.metadata.recursion_desired = query.metadata.recursion_desired;
-            reply.metadata.recursion_available = true;
-            reply.metadata.authoritative = true;
-            for q in &query.queries {
-                reply.add_query(q.clone());
-                let qname = q.name().to_ascii().to_ascii_lowercase();
-                let qname = if qname.ends_with('.') {
-                    qname
-                } else {
-                    format!("{qname}.")
-                };
-                if !names.contains(&qname) {
-                    reply.metadata.response_code = ResponseCode::NXDomain;
-                    continue;
-                }
-                for data in zone
-                    .get(&(qname.clone(), q.query_type()))
-                    .into_iter()
-                    .flatten()
-                {
-                    reply.add_answer(Record::from_rdata(q.name().clone(), 300, data.clone()));
-                }
-            }
-            if let Ok(bytes) = reply.to_vec() {
-                let _ = socket.send_to(&bytes, peer).await;
-            }
-        }
-    });
-    (addr, count)
+    DnsServer::start(Arc::new(move |name: &str, t: RecordType| {
+        names
+            .iter()
+            .any(|n| n == name)
+            .then(|| zone.get(&(name.to_owned(), t)).cloned().unwrap_or_default())
+    }))
+    .await
 }
 
 async fn enrichers(addr: &str) -> Enrichers {
@@ -154,8 +118,8 @@ fn only(names: &[&str]) -> EnrichOptions {
 
 #[tokio::test]
 async fn dns_reads_every_record_type_and_rdns_the_ptr() {
-    let (addr, queries) = dns_server(zone()).await;
-    let e = enrichers(&addr).await;
+    let server = dns_server(zone()).await;
+    let e = enrichers(&server.addr).await;
     let db = sqlite_db();
     let store = Store::open(&db.url).await.expect("store");
 
@@ -210,14 +174,10 @@ async fn dns_reads_every_record_type_and_rdns_the_ptr() {
         Some(json!(["host7.evil.example."]))
     );
 
-    let asked = *queries.lock().expect("lock");
+    let asked = server.queries();
     let again = e.enrich(&store, &domain, &only(&["dns"])).await;
     assert!(again[0].cached);
-    assert_eq!(
-        *queries.lock().expect("lock"),
-        asked,
-        "a cached answer asks no server"
-    );
+    assert_eq!(server.queries(), asked, "a cached answer asks no server");
 }
 
 #[tokio::test]
