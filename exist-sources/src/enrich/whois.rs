@@ -192,6 +192,12 @@ mod tests {
             Some("whois.ripe.net")
         );
         assert_eq!(referral("netname: X\n"), None);
+        let apnic = "inetnum: 133.0.0.0 - 133.255.255.255\nnetname: JPNIC-NET-JP\ndescr: Japan Network Information Center\n";
+        assert_eq!(
+            referral(apnic).as_deref(),
+            Some("whois.nic.ad.jp"),
+            "JPNIC space goes to JPNIC"
+        );
         let f = fields(
             "[Domain Name]  GIT.JP\n[Name Server]  ns1.onamae.com\n[Name Server] ns2.onamae.com\nRegistrar: Example\n",
         );
