@@ -37,6 +37,7 @@ mod sql;
 mod sqlite_bulk;
 mod stats;
 mod store;
+mod tokens;
 
 pub use collect::{COLLECT_BATCH, SUDDENLY_EMPTY_MIN};
 pub use error::{Error, Result};
@@ -49,3 +50,4 @@ pub use prune::PruneReport;
 pub use search::{SearchHit, SearchPage};
 pub use stats::{DayCount, SourceCount, Stats};
 pub use store::{Store, StoreInfo, redact_url};
+pub use tokens::{Scope, TokenInfo};

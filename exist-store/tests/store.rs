@@ -286,8 +286,50 @@ async fn bulk_batches_and_info() {
             Some(&2500)
         );
         let info = store.info().await?;
-        assert_eq!(info.migrations.len(), 3);
+        assert_eq!(info.migrations.len(), 4);
         assert!(info.pending.is_empty());
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
+
+#[tokio::test]
+async fn api_tokens_are_kept_hashed_and_verified() {
+    on_every_backend!("tokens", |store| {
+        use exist_store::Scope;
+        let (token, info) = store.create_token("soc dashboard", Scope::Read).await?;
+        assert!(token.starts_with(&format!("exist_{}_", info.id)), "{token}");
+        assert_eq!(token.len(), "exist_".len() + 8 + 1 + 32);
+        let found = store.verify_token(&token).await?.expect("valid");
+        assert_eq!(
+            (found.name.as_str(), found.scope),
+            ("soc dashboard", Scope::Read)
+        );
+        let mut wrong = token.clone();
+        wrong.pop();
+        wrong.push(if token.ends_with('0') { '1' } else { '0' });
+        assert!(
+            store.verify_token(&wrong).await?.is_none(),
+            "another secret"
+        );
+        for junk in [
+            "",
+            "Bearer x",
+            "exist_",
+            "exist_zzzzzzzz_00",
+            "exist_00000000_00",
+        ] {
+            assert!(store.verify_token(junk).await?.is_none(), "{junk}");
+        }
+        let (admin, _) = store.create_token("ops", Scope::Admin).await?;
+        let listed = store.tokens().await?;
+        assert_eq!(listed.len(), 2);
+        assert!(
+            !format!("{listed:?}").contains(&token[15..]),
+            "no secret in the listing"
+        );
+        assert!(store.revoke_token(&info.id).await?);
+        assert!(store.verify_token(&token).await?.is_none(), "revoked");
+        assert!(store.verify_token(&admin).await?.is_some());
         Ok::<(), Box<dyn std::error::Error>>(())
     });
 }

@@ -4,6 +4,7 @@
 mod m20261128_000001_create_tables;
 mod m20261128_000002_source_state;
 mod m20261128_000003_enrichment_cache;
+mod m20261128_000004_api_tokens;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_tables::Migration),
             Box::new(m20261128_000002_source_state::Migration),
             Box::new(m20261128_000003_enrichment_cache::Migration),
+            Box::new(m20261128_000004_api_tokens::Migration),
         ]
     }
 }
