@@ -70,6 +70,10 @@ enum Command {
     Sources(commands::sources::Args),
     /// Run sources now: named ones, or --all enabled ones
     Collect(commands::collect::Args),
+    /// The web API and the scheduler, until stopped
+    Serve(commands::serve::Args),
+    /// API tokens for `exist serve`: create, list, revoke
+    Token(commands::token::Args),
     /// Run the scheduler only: every enabled source on its interval, until stopped
     Worker(commands::worker::Args),
     /// The enrichers: list them; refresh the RDAP bootstrap files
@@ -199,6 +203,8 @@ fn main() -> ExitCode {
             Command::Sources(a) => commands::sources::run(&ctx, a).await,
             Command::Collect(a) => commands::collect::run(&ctx, a, quiet).await,
             Command::Worker(a) => commands::worker::run(&ctx, a).await,
+            Command::Serve(a) => commands::serve::run(&ctx, a).await,
+            Command::Token(a) => commands::token::run(&ctx, a).await,
             Command::Enrich(a) => commands::enrich::run(&ctx, a).await,
             Command::Db(a) => commands::db::run(&ctx, a).await,
         }

@@ -507,3 +507,94 @@ async fn inspect_fetches_once_then_serves_the_stored_inspection() {
     );
     assert!(String::from_utf8_lossy(&refused).contains("cloud metadata"));
 }
+
+/// A raw HTTP/1.1 GET (the CLI tests need no HTTP client): status and body.
+#[cfg(unix)]
+fn http_get(addr: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_prints_a_first_admin_token_once_and_answers_with_it() {
+    use std::io::BufRead;
+    let home = tempfile::tempdir().expect("tmp");
+    let mut config = String::new();
+    for name in exist_sources::builtin_specs()
+        .iter()
+        .map(|s| s.name.clone())
+    {
+        config.push_str(&format!("[sources.{name}]\nenabled = false\n"));
+    }
+    std::fs::write(home.path().join("exist.toml"), config).expect("config");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let bin = assert_cmd::cargo::cargo_bin("exist");
+    let mut child = std::process::Command::new(bin)
+        .env("EXIST_HOME", home.path())
+        .env_remove("EXIST_DATABASE_URL")
+        .env_remove("EXIST_ADMIN_TOKEN")
+        .args(["serve", "--bind", &addr])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut token = None;
+    for line in lines.by_ref() {
+        let line = line.expect("line");
+        if line.starts_with("exist_") {
+            token = Some(line.clone());
+        }
+        if line.contains("API on http://") {
+            break;
+        }
+    }
+    let token = token.expect("an admin token on the first start");
+    let (status, _) = http_get(&addr, "/api/v1/stats", None);
+    assert_eq!(status, 401);
+    let (status, body) = http_get(&addr, "/api/v1/stats", Some(&token));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json_of(body.as_bytes())["indicators"], 0);
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(child.wait().expect("wait").success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("stopped")), "{rest:?}");
+
+    let tokens = exist(home.path())
+        .args(["token", "list", "--json"])
+        .assert()
+        .success();
+    let tokens = json_of(&tokens.get_output().stdout);
+    assert_eq!(tokens[0]["scope"], "admin");
+    assert!(
+        !tokens.to_string().contains(&token[15..]),
+        "the secret is never listed"
+    );
+}

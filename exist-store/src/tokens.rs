@@ -95,6 +95,47 @@ impl Store {
         Ok((token, info))
     }
 
+    /// Stores a token the operator chose (`EXIST_ADMIN_TOKEN`), if it has the
+    /// token form and is not stored yet; returns its info.
+    pub async fn import_token(&self, token: &str, name: &str, scope: Scope) -> Result<TokenInfo> {
+        if let Some(info) = self.verify_token(token).await? {
+            return Ok(info);
+        }
+        let id = token
+            .strip_prefix("exist_")
+            .and_then(|rest| rest.split_once('_'))
+            .filter(|(id, secret)| {
+                id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()) && secret.len() >= 32
+            })
+            .map(|(id, _)| id.to_owned())
+            .ok_or_else(|| {
+                Error::Corrupt(
+                    "a token must look like exist_<8 hex>_<32 or more characters>".into(),
+                )
+            })?;
+        let now = Utc::now();
+        let mut sql = Sql::new(
+            self.backend(),
+            "INSERT INTO api_tokens (id, name, scope, hash, created_at) VALUES (",
+        );
+        sql.bind(id.clone());
+        sql.push(", ").bind(name.to_owned());
+        sql.push(", ").bind(scope.as_str().to_owned());
+        sql.push(", ").bind(hash(token));
+        sql.push(", ").bind(now.timestamp());
+        sql.push(")");
+        self.db
+            .execute_raw(sql.build())
+            .await
+            .ctx("storing a token")?;
+        Ok(TokenInfo {
+            id,
+            name: name.to_owned(),
+            scope,
+            created_at: from_unix(now.timestamp()),
+        })
+    }
+
     /// The token's info when `token` is a valid, unrevoked token.
     pub async fn verify_token(&self, token: &str) -> Result<Option<TokenInfo>> {
         let Some(id) = token

@@ -9,6 +9,8 @@ pub mod inspect;
 pub mod lookup;
 pub mod normalize;
 pub mod search;
+pub mod serve;
 pub mod sources;
 pub mod stats;
+pub mod token;
 pub mod worker;

@@ -1,0 +1,144 @@
+//! The `/api/v1` routes.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router, middleware};
+use exist_core::{Indicator, NoProgress};
+use exist_sources::EnrichOptions;
+use exist_store::Scope;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::{Caller, authenticate};
+use crate::problem::Problem;
+
+/// The most a page holds.
+const MAX_LIMIT: u64 = 500;
+
+pub fn routes(state: AppState) -> Router {
+    let protected = Router::new()
+        .route("/indicators/{value}", get(indicator))
+        .route("/search", get(search))
+        .route("/stats", get(stats))
+        .route("/sources", get(sources))
+        .route("/sources/{name}/collect", post(collect))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate));
+    let api = Router::new()
+        .route("/health", get(health))
+        .merge(protected)
+        .fallback(|| async { Problem::not_found("no such API route") });
+    Router::new().nest("/api/v1", api).with_state(state)
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+#[derive(Deserialize)]
+struct LookupParams {
+    #[serde(default)]
+    enrich: bool,
+    only: Option<String>,
+    #[serde(default)]
+    refresh: bool,
+}
+
+async fn indicator(
+    State(state): State<AppState>,
+    Path(value): Path<String>,
+    Query(params): Query<LookupParams>,
+) -> Result<Json<Value>, Problem> {
+    let indicator = Indicator::parse(&value).map_err(|e| Problem::bad_request(e.to_string()))?;
+    let options = params.enrich.then(|| EnrichOptions {
+        only: params
+            .only
+            .map(|o| o.split(',').map(|s| s.trim().to_owned()).collect()),
+        refresh: params.refresh,
+    });
+    let report = state
+        .exist
+        .lookup(&indicator, options.as_ref())
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    Ok(Json(
+        serde_json::to_value(report).map_err(|e| Problem::internal(&e))?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    q: Option<String>,
+    limit: Option<u64>,
+    cursor: Option<String>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<Value>, Problem> {
+    let q = params.q.unwrap_or_default();
+    if q.trim().is_empty() {
+        return Err(Problem::bad_request("give a search text: ?q=…"));
+    }
+    let limit = params.limit.unwrap_or(50).clamp(1, MAX_LIMIT);
+    let offset: u64 = match params.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c.parse().map_err(|_| {
+            Problem::bad_request("cursor: use the next_cursor of the previous page")
+        })?,
+    };
+    let page = state
+        .exist
+        .store()
+        .search(&q, limit, offset)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let next = page.has_more.then(|| (offset + limit).to_string());
+    Ok(Json(json!({ "items": page.hits, "next_cursor": next })))
+}
+
+async fn stats(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+    let stats = state
+        .exist
+        .store()
+        .stats(30, chrono::Utc::now())
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    Ok(Json(
+        serde_json::to_value(stats).map_err(|e| Problem::internal(&e))?,
+    ))
+}
+
+async fn sources(State(state): State<AppState>) -> Result<Json<Value>, Problem> {
+    let list = state
+        .exist
+        .sources()
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    Ok(Json(json!({ "items": list })))
+}
+
+async fn collect(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    caller.require(Scope::Admin)?;
+    let feeds = state
+        .exist
+        .select(std::slice::from_ref(&name), false, None)
+        .map_err(|e| Problem::not_found(e.to_string()))?;
+    let mut runs = BTreeMap::new();
+    for feed in &feeds {
+        let status = state
+            .exist
+            .collect(feed, &NoProgress)
+            .await
+            .map_err(|e| Problem::internal(&e))?;
+        runs.insert(feed.spec().name.clone(), status);
+    }
+    Ok(Json(json!({ "runs": runs })))
+}

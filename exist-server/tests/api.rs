@@ -1,0 +1,264 @@
+//! The API over a real store on loopback: authentication and scopes, lookup,
+//! search, stats, sources, running a source, and errors as
+//! `application/problem+json`.
+
+use std::sync::Arc;
+
+use exist_sources::inspect::{InspectConfig, Inspector};
+use exist_sources::{Catalogue, Config, EnrichConfig, Enrichers, Exist, HttpConfig, HttpDriver};
+use exist_store::{Scope, Store};
+use exist_tests::{fixture, sqlite_db};
+use serde_json::Value;
+
+struct Api {
+    base: String,
+    client: reqwest::Client,
+    read: String,
+    admin: String,
+    _home: tempfile::TempDir,
+    _db: exist_tests::TestDb,
+}
+
+fn exist(home: &std::path::Path, store: Store, config: &Config) -> Arc<Exist> {
+    let http = HttpDriver::new(HttpConfig::default()).expect("http");
+    let catalogue = Catalogue::new(config, &|_| None, &http).expect("catalogue");
+    let enrichers = Enrichers::new(&EnrichConfig::default(), &|_| None).expect("enrichers");
+    let inspector = Inspector::new(InspectConfig::default(), home).expect("inspector");
+    Arc::new(Exist::from_parts(
+        home.to_owned(),
+        store,
+        catalogue,
+        enrichers,
+        inspector,
+    ))
+}
+
+async fn start(no_auth: bool) -> Api {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let db = sqlite_db();
+    let store = Store::open(&db.url).await.expect("store");
+    store
+        .import_list(
+            std::fs::File::open(fixture("feeds/ipsum/ipsum.txt")).expect("fixture"),
+            "ipsum",
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("import");
+    let home = tempfile::tempdir().expect("home");
+    let config = Config::parse(&format!(
+        "[sources.cins]\nurl = \"file://{}\"\n",
+        fixture("feeds/cins/ci-badguys.sample.txt").display()
+    ))
+    .expect("config");
+    let (read, _) = store
+        .create_token("reader", Scope::Read)
+        .await
+        .expect("token");
+    let (admin, _) = store
+        .create_token("ops", Scope::Admin)
+        .await
+        .expect("token");
+    let exist = exist(home.path(), store, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
+    let options = exist_server::ServeOptions { no_auth };
+    tokio::spawn(exist_server::serve(
+        listener,
+        exist,
+        options,
+        std::future::pending(),
+    ));
+    Api {
+        base,
+        client: reqwest::Client::new(),
+        read,
+        admin,
+        _home: home,
+        _db: db,
+    }
+}
+
+impl Api {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> (u16, String, Value) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let kind = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = res.text().await.expect("body");
+        (
+            status,
+            kind,
+            serde_json::from_str(&body).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> (u16, String, Value) {
+        self.call(reqwest::Method::GET, path, token).await
+    }
+}
+
+#[tokio::test]
+async fn every_route_but_health_needs_a_valid_token() {
+    let api = start(false).await;
+    let (status, _, body) = api.get("/health", None).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    let forged = "exist_00000000_0000000000000000000000000000000000";
+    for path in [
+        "/indicators/77.90.185.20",
+        "/search?q=ipsum",
+        "/stats",
+        "/sources",
+    ] {
+        for token in [None, Some(forged), Some("garbage")] {
+            let (status, kind, body) = api.get(path, token).await;
+            assert_eq!(status, 401, "{path} {token:?}");
+            assert_eq!(kind, "application/problem+json");
+            assert_eq!(body["type"], "https://exist.dev/problems/unauthorized");
+            assert_eq!(body["status"], 401);
+        }
+        let (status, _, _) = api.get(path, Some(&api.read)).await;
+        assert_eq!(status, 200, "{path} with a read token");
+    }
+}
+
+#[tokio::test]
+async fn lookup_search_stats_and_sources() {
+    let api = start(false).await;
+    let t = Some(api.read.as_str());
+    let (status, _, body) = api.get("/indicators/77[.]90[.]185[.]20", t).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["indicator"]["value"], "77.90.185.20");
+    assert_eq!(body["local"]["groups"][0]["source"], "ipsum");
+
+    let (status, kind, body) = api.get("/indicators/invoice.pdf", t).await;
+    assert_eq!((status, kind.as_str()), (400, "application/problem+json"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("invoice.pdf"))
+    );
+
+    let (status, _, body) = api.get("/stats", t).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["indicators"], 393);
+
+    let (_, _, body) = api.get("/sources", t).await;
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 17);
+    assert_eq!(
+        items
+            .iter()
+            .find(|s| s["name"] == "ipsum")
+            .map(|s| s["entries"].clone()),
+        Some(393.into())
+    );
+
+    let (status, _, body) = api.get("/search", t).await;
+    assert_eq!((status, body["status"].clone()), (400, 400.into()));
+    let (status, _, body) = api.get("/nope", t).await;
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (404, Some("https://exist.dev/problems/not-found"))
+    );
+}
+
+#[tokio::test]
+async fn running_a_source_needs_the_admin_scope() {
+    let api = start(false).await;
+    let post = reqwest::Method::POST;
+    let (status, _, body) = api
+        .call(post.clone(), "/sources/cins/collect", Some(&api.read))
+        .await;
+    assert_eq!(status, 403);
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("admin scope"))
+    );
+    let (status, _, body) = api
+        .call(post.clone(), "/sources/cins/collect", Some(&api.admin))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["runs"]["cins"]["outcome"], "ok");
+    assert_eq!(body["runs"]["cins"]["new"], 40);
+    let (status, _, _) = api
+        .call(post, "/sources/nope/collect", Some(&api.admin))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn no_auth_is_loopback_only() {
+    let api = start(true).await;
+    let (status, _, _) = api.get("/stats", None).await;
+    assert_eq!(status, 200, "--no-auth on loopback lets requests through");
+
+    let db = sqlite_db();
+    let store = Store::open(&db.url).await.expect("store");
+    let home = tempfile::tempdir().expect("home");
+    let exist = exist(home.path(), store, &Config::default());
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
+        .await
+        .expect("bind");
+    let options = exist_server::ServeOptions { no_auth: true };
+    let err = exist_server::serve(listener, exist, options, std::future::pending())
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string().contains("only on a loopback address"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_first_start_creates_or_imports_one_admin_token() {
+    use exist_server::{FirstToken, first_admin_token};
+    let db = sqlite_db();
+    let store = Store::open(&db.url).await.expect("store");
+    let FirstToken::Created(token) = first_admin_token(&store, None).await.expect("first") else {
+        panic!("a token is created on an empty store")
+    };
+    let info = store
+        .verify_token(&token)
+        .await
+        .expect("verify")
+        .expect("valid");
+    assert_eq!(info.scope, Scope::Admin);
+    assert_eq!(
+        first_admin_token(&store, None).await.expect("again"),
+        FirstToken::Existing
+    );
+
+    let db = sqlite_db();
+    let store = Store::open(&db.url).await.expect("store");
+    let preset = "exist_0badc0de_my-own-long-enough-secret-0123456789";
+    assert_eq!(
+        first_admin_token(&store, Some(preset))
+            .await
+            .expect("import"),
+        FirstToken::Imported("0badc0de".into())
+    );
+    assert!(store.verify_token(preset).await.expect("verify").is_some());
+    let db = sqlite_db();
+    let store = Store::open(&db.url).await.expect("store");
+    assert!(
+        first_admin_token(&store, Some("short")).await.is_err(),
+        "a malformed preset is refused"
+    );
+}
