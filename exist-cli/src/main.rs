@@ -173,7 +173,27 @@ fn init_logging(verbose: u8, quiet: bool) {
         .init();
 }
 
+/// Ends the process quietly when stdout is closed early (`exist stats |
+/// head`): Rust's `println!` panics on a broken pipe, where command-line
+/// tools are expected to stop without a message.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     let quiet = cli.quiet;

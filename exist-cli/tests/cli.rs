@@ -196,3 +196,23 @@ async fn import_and_lookup_on_every_backend() {
         db.cleanup().await;
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let home = tempfile::tempdir().expect("tmp");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("exist"))
+        .env("EXIST_HOME", home.path())
+        .env_remove("EXIST_DATABASE_URL")
+        .arg("stats")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("stats");
+    // The reader goes away before anything is printed, as `| head -0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}
