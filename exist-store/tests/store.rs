@@ -333,3 +333,59 @@ async fn api_tokens_are_kept_hashed_and_verified() {
         Ok::<(), Box<dyn std::error::Error>>(())
     });
 }
+
+#[tokio::test]
+async fn enrichment_answers_are_cached_per_enricher_and_indicator() {
+    on_every_backend!("enrich_cache", |store| {
+        let ip = Indicator::parse("198.51.100.23")?;
+        let other = Indicator::parse("198.51.100.24")?;
+        let t0 = Utc::now() - chrono::Duration::hours(2);
+        let answer = serde_json::json!({"abuse_confidence_score": 87, "hostnames": ["vps23.hosting.example"], "note": "日本語 'quotes' \"and\" \\\\ back"});
+        assert!(
+            store
+                .cached_enrichment("abuseipdb", &ip, t0)
+                .await?
+                .is_none()
+        );
+        store
+            .save_enrichment("abuseipdb", &ip, t0 + chrono::Duration::hours(1), &answer)
+            .await?;
+        let (at, data) = store
+            .cached_enrichment("abuseipdb", &ip, t0)
+            .await?
+            .expect("cached");
+        assert_eq!(data, answer);
+        assert_eq!(
+            at.timestamp(),
+            (t0 + chrono::Duration::hours(1)).timestamp()
+        );
+        assert!(
+            store
+                .cached_enrichment("abuseipdb", &ip, Utc::now())
+                .await?
+                .is_none(),
+            "older than asked for"
+        );
+        assert!(
+            store.cached_enrichment("shodan", &ip, t0).await?.is_none(),
+            "per enricher"
+        );
+        assert!(
+            store
+                .cached_enrichment("abuseipdb", &other, t0)
+                .await?
+                .is_none(),
+            "per indicator"
+        );
+        let newer = serde_json::json!({"abuse_confidence_score": 12});
+        store
+            .save_enrichment("abuseipdb", &ip, Utc::now(), &newer)
+            .await?;
+        let (_, data) = store
+            .cached_enrichment("abuseipdb", &ip, t0)
+            .await?
+            .expect("cached");
+        assert_eq!(data, newer, "a refresh replaces the answer");
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
