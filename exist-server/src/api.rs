@@ -22,6 +22,7 @@ pub fn routes(state: AppState) -> Router {
     let protected = Router::new()
         .route("/indicators/{value}", get(indicator))
         .route("/search", get(search))
+        .route("/reputation", get(reputation))
         .route("/stats", get(stats))
         .route("/sources", get(sources))
         .route("/sources/{name}/collect", post(collect))
@@ -141,4 +142,68 @@ async fn collect(
         runs.insert(feed.spec().name.clone(), status);
     }
     Ok(Json(json!({ "runs": runs })))
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    source: Option<String>,
+    kind: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    q: Option<String>,
+    limit: Option<u64>,
+    cursor: Option<String>,
+}
+
+fn time_param(
+    name: &str,
+    value: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, Problem> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|_| {
+                    Problem::bad_request(format!(
+                        "{name}: use an RFC 3339 time (2026-11-28T00:00:00Z)"
+                    ))
+                })
+        })
+        .transpose()
+}
+
+async fn reputation(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Value>, Problem> {
+    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(
+            serde_json::from_value(Value::String(k.to_owned()))
+                .map_err(|_| Problem::bad_request(format!("kind: no indicator kind {k:?}")))?,
+        ),
+    };
+    let filter = exist_store::ListFilter {
+        source: params.source.filter(|s| !s.is_empty()),
+        kind,
+        since: time_param("since", params.since.as_deref())?,
+        until: time_param("until", params.until.as_deref())?,
+        q: params.q,
+    };
+    let limit = params.limit.unwrap_or(50).clamp(1, MAX_LIMIT);
+    let offset: u64 = match params.cursor.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c.parse().map_err(|_| {
+            Problem::bad_request("cursor: use the next_cursor of the previous page")
+        })?,
+    };
+    let page = state
+        .exist
+        .store()
+        .reputation_page(&filter, limit, offset)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let next = page.has_more.then(|| (offset + limit).to_string());
+    Ok(Json(json!({ "items": page.items, "next_cursor": next })))
 }

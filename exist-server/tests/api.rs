@@ -262,3 +262,38 @@ async fn the_first_start_creates_or_imports_one_admin_token() {
         "a malformed preset is refused"
     );
 }
+
+#[tokio::test]
+async fn reputation_entries_page_and_filter() {
+    let api = start(false).await;
+    let t = Some(api.read.as_str());
+    let (status, _, first) = api
+        .get("/reputation?source=ipsum&kind=ipv4&limit=100", t)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(100));
+    assert_eq!(first["next_cursor"], "100");
+    let (_, _, last) = api
+        .get("/reputation?source=ipsum&limit=100&cursor=300", t)
+        .await;
+    assert_eq!(last["items"].as_array().map(Vec::len), Some(93));
+    assert_eq!(last["next_cursor"], Value::Null);
+    let (_, _, none) = api.get("/reputation?source=nope", t).await;
+    assert_eq!(none["items"].as_array().map(Vec::len), Some(0));
+    let (_, _, hit) = api.get("/reputation?q=77.90.185", t).await;
+    assert_eq!(hit["items"][0]["indicator"]["value"], "77.90.185.20");
+    for bad in [
+        "/reputation?kind=planet",
+        "/reputation?since=yesterday",
+        "/reputation?cursor=x",
+    ] {
+        let (status, kind, _) = api.get(bad, t).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (400, "application/problem+json"),
+            "{bad}"
+        );
+    }
+    let (status, _, _) = api.get("/reputation", None).await;
+    assert_eq!(status, 401);
+}

@@ -181,7 +181,7 @@ impl Lookup {
     }
 }
 
-fn indicator_of(row: &QueryResult, at: usize) -> Result<Indicator> {
+pub(crate) fn indicator_of(row: &QueryResult, at: usize) -> Result<Indicator> {
     let kind: String = row.try_get_by_index(at).ctx("reading an indicator")?;
     let value: String = row.try_get_by_index(at + 1).ctx("reading an indicator")?;
     let display: Option<String> = row.try_get_by_index(at + 2).ctx("reading an indicator")?;

@@ -389,3 +389,81 @@ async fn enrichment_answers_are_cached_per_enricher_and_indicator() {
         Ok::<(), Box<dyn std::error::Error>>(())
     });
 }
+
+#[tokio::test]
+async fn reputation_listing_filters_and_pages() {
+    on_every_backend!("listing", |store| {
+        use exist_store::ListFilter;
+        let t0 = Utc::now() - Duration::days(3);
+        let mut a = entry("evil.example", "feed_a");
+        a.category = Some("botnet_cc".into());
+        a.description = Some("Emotet epoch 5".into());
+        store
+            .upsert_reputation(&[a, entry("198.51.100.7", "feed_a")], t0)
+            .await?;
+        store
+            .upsert_reputation(
+                &[
+                    entry("203.0.113.9", "feed_b"),
+                    entry("bad.example", "feed_b"),
+                ],
+                Utc::now(),
+            )
+            .await?;
+        let all = store.reputation_page(&ListFilter::default(), 10, 0).await?;
+        assert_eq!(all.items.len(), 4);
+        assert!(!all.has_more);
+        assert_eq!(all.items[0].source, "feed_b", "newest first");
+        let only_a = ListFilter {
+            source: Some("feed_a".into()),
+            ..ListFilter::default()
+        };
+        assert_eq!(store.reputation_page(&only_a, 10, 0).await?.items.len(), 2);
+        let domains = ListFilter {
+            kind: Some(IndicatorKind::Domain),
+            ..ListFilter::default()
+        };
+        let values: Vec<String> = store
+            .reputation_page(&domains, 10, 0)
+            .await?
+            .items
+            .iter()
+            .map(|i| i.indicator.value().to_owned())
+            .collect();
+        assert_eq!(values, ["bad.example", "evil.example"]);
+        let recent = ListFilter {
+            since: Some(Utc::now() - Duration::days(1)),
+            ..ListFilter::default()
+        };
+        assert_eq!(store.reputation_page(&recent, 10, 0).await?.items.len(), 2);
+        let old = ListFilter {
+            until: Some(Utc::now() - Duration::days(1)),
+            ..ListFilter::default()
+        };
+        assert_eq!(store.reputation_page(&old, 10, 0).await?.items.len(), 2);
+        let text = ListFilter {
+            q: Some("EMOTET".into()),
+            ..ListFilter::default()
+        };
+        let hit = store.reputation_page(&text, 10, 0).await?;
+        assert_eq!(hit.items.len(), 1);
+        assert_eq!(hit.items[0].category.as_deref(), Some("botnet_cc"));
+        let wildcard = ListFilter {
+            q: Some("%".into()),
+            ..ListFilter::default()
+        };
+        assert!(
+            store
+                .reputation_page(&wildcard, 10, 0)
+                .await?
+                .items
+                .is_empty(),
+            "% is literal"
+        );
+        let first = store.reputation_page(&ListFilter::default(), 3, 0).await?;
+        let second = store.reputation_page(&ListFilter::default(), 3, 3).await?;
+        assert_eq!((first.items.len(), first.has_more), (3, true));
+        assert_eq!((second.items.len(), second.has_more), (1, false));
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
