@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router, middleware};
-use exist_core::{Indicator, NoProgress};
+use exist_core::{Indicator, NoProgress, RecordKind};
 use exist_sources::EnrichOptions;
 use exist_store::Scope;
 use serde::Deserialize;
@@ -23,6 +23,28 @@ pub fn routes(state: AppState) -> Router {
         .route("/indicators/{value}", get(indicator))
         .route("/search", get(search))
         .route("/reputation", get(reputation))
+        .route(
+            "/threat-events",
+            get(|s: State<AppState>, q: Query<ListParams>| records(s, q, RecordKind::ThreatEvent)),
+        )
+        .route(
+            "/posts",
+            get(|s: State<AppState>, q: Query<ListParams>| records(s, q, RecordKind::SocialPost)),
+        )
+        .route(
+            "/exploits",
+            get(|s: State<AppState>, q: Query<ListParams>| records(s, q, RecordKind::Exploit)),
+        )
+        .route(
+            "/vulnerabilities",
+            get(|s: State<AppState>, q: Query<ListParams>| {
+                records(s, q, RecordKind::Vulnerability)
+            }),
+        )
+        .route(
+            "/news",
+            get(|s: State<AppState>, q: Query<ListParams>| records(s, q, RecordKind::News)),
+        )
         .route("/stats", get(stats))
         .route("/sources", get(sources))
         .route("/sources/{name}/collect", post(collect))
@@ -173,10 +195,8 @@ fn time_param(
         .transpose()
 }
 
-async fn reputation(
-    State(state): State<AppState>,
-    Query(params): Query<ListParams>,
-) -> Result<Json<Value>, Problem> {
+/// The filter, limit and offset of a listing request.
+fn listing(params: ListParams) -> Result<(exist_store::ListFilter, u64, u64), Problem> {
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
         Some(k) => Some(
@@ -198,10 +218,36 @@ async fn reputation(
             Problem::bad_request("cursor: use the next_cursor of the previous page")
         })?,
     };
+    Ok((filter, limit, offset))
+}
+
+async fn reputation(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Value>, Problem> {
+    let (filter, limit, offset) = listing(params)?;
     let page = state
         .exist
         .store()
         .reputation_page(&filter, limit, offset)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    let next = page.has_more.then(|| (offset + limit).to_string());
+    Ok(Json(json!({ "items": page.items, "next_cursor": next })))
+}
+
+/// Records of `kind` (empty until that kind's tracker has collected
+/// anything; the route and its shape are the final ones).
+async fn records(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+    kind: RecordKind,
+) -> Result<Json<Value>, Problem> {
+    let (filter, limit, offset) = listing(params)?;
+    let page = state
+        .exist
+        .store()
+        .records_page(kind, &filter, limit, offset)
         .await
         .map_err(|e| Problem::internal(&e))?;
     let next = page.has_more.then(|| (offset + limit).to_string());

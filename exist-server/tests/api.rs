@@ -297,3 +297,29 @@ async fn reputation_entries_page_and_filter() {
     let (status, _, _) = api.get("/reputation", None).await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn record_collections_answer_with_their_final_shape() {
+    let api = start(false).await;
+    let t = Some(api.read.as_str());
+    for path in [
+        "/threat-events",
+        "/posts",
+        "/exploits",
+        "/vulnerabilities",
+        "/news",
+    ] {
+        let (status, _, body) = api.get(&format!("{path}?limit=10&q=emotet"), t).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(
+            body["items"],
+            serde_json::json!([]),
+            "{path}: nothing collected yet"
+        );
+        assert_eq!(body["next_cursor"], Value::Null);
+        let (status, _, _) = api.get(path, None).await;
+        assert_eq!(status, 401, "{path}");
+        let (status, _, _) = api.get(&format!("{path}?since=soon"), t).await;
+        assert_eq!(status, 400, "{path}");
+    }
+}

@@ -45,7 +45,7 @@ pub use error::{Error, Result};
 pub use import::{IMPORT_BATCH, ImportSummary};
 pub use ingest::{BATCH_ROWS, UpsertCounts};
 pub use keys::{IndicatorKey, host_key, indicator_key, ip_host_key, reversed_domain};
-pub use listing::{ListFilter, Page, ReputationItem};
+pub use listing::{ListFilter, Page, RecordItem, ReputationItem};
 pub use lookup::{LOOKUP_RELATED_LIMIT, Lookup, LookupGroup, RecordHit, Relation, ReputationHit};
 pub use migration::Migrator;
 pub use prune::PruneReport;

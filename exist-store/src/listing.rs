@@ -133,3 +133,87 @@ impl Store {
         })
     }
 }
+
+/// One listed record (threat event, post, exploit, vulnerability, news item).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordItem {
+    /// The source.
+    pub source: String,
+    /// The record's natural key (event UUID, post id, CVE, URL).
+    pub key: String,
+    /// Its title.
+    pub title: String,
+    /// When the source says it happened.
+    pub observed_at: Option<DateTime<Utc>>,
+    /// When it was first collected.
+    pub first_seen: DateTime<Utc>,
+    /// When it was last collected.
+    pub last_seen: DateTime<Utc>,
+    /// How many collections saw it.
+    pub sightings: u64,
+    /// The record itself.
+    pub record: exist_core::Record,
+}
+
+impl Store {
+    /// Records of `kind` matching `filter` (`kind` of the filter is the kind
+    /// of an indicator they mention and is not applied here), newest first.
+    pub async fn records_page(
+        &self,
+        kind: exist_core::RecordKind,
+        filter: &ListFilter,
+        limit: u64,
+        offset: u64,
+    ) -> Result<Page<RecordItem>> {
+        let backend = self.backend();
+        let mut sql = Sql::new(
+            backend,
+            "SELECT source, record_key, title, observed_at, first_seen, last_seen, sightings, body \
+             FROM records WHERE kind = ",
+        );
+        sql.bind(kind.as_str().to_owned());
+        if let Some(source) = &filter.source {
+            sql.push(" AND source = ").bind(source.clone());
+        }
+        if let Some(since) = filter.since {
+            sql.push(" AND last_seen >= ").bind(since.timestamp());
+        }
+        if let Some(until) = filter.until {
+            sql.push(" AND last_seen < ").bind(until.timestamp());
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            sql.push(" AND search_text")
+                .push(&format!(" {} ", ilike(backend)))
+                .bind(contains_pattern(q))
+                .push(like_escape(backend));
+        }
+        sql.push(&format!(
+            " ORDER BY last_seen DESC, id DESC LIMIT {} OFFSET {offset}",
+            limit + 1
+        ));
+        let ctx = "listing records";
+        let rows = self.db.query_all_raw(sql.build()).await.ctx(ctx)?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows.iter().take(limit as usize) {
+            let body: String = row.try_get_by_index(7).ctx(ctx)?;
+            let record = serde_json::from_str(&body)
+                .map_err(|e| crate::error::Error::Corrupt(format!("stored record: {e}")))?;
+            let observed: Option<i64> = row.try_get_by_index(3).ctx(ctx)?;
+            let sightings: i64 = row.try_get_by_index(6).ctx(ctx)?;
+            items.push(RecordItem {
+                source: row.try_get_by_index(0).ctx(ctx)?,
+                key: row.try_get_by_index(1).ctx(ctx)?,
+                title: row.try_get_by_index(2).ctx(ctx)?,
+                observed_at: observed.map(from_unix),
+                first_seen: from_unix(row.try_get_by_index(4).ctx(ctx)?),
+                last_seen: from_unix(row.try_get_by_index(5).ctx(ctx)?),
+                sightings: u64::try_from(sightings).unwrap_or(0),
+                record,
+            });
+        }
+        Ok(Page {
+            has_more: rows.len() as u64 > limit,
+            items,
+        })
+    }
+}

@@ -467,3 +467,62 @@ async fn reputation_listing_filters_and_pages() {
         Ok::<(), Box<dyn std::error::Error>>(())
     });
 }
+
+#[tokio::test]
+async fn record_listing_by_kind_filters_and_pages() {
+    on_every_backend!("record_listing", |store| {
+        use exist_store::ListFilter;
+        let old = Utc::now() - Duration::days(2);
+        store
+            .upsert_records(
+                &[
+                    post("1", "Emotet is back via evil.example"),
+                    post("2", "quiet day"),
+                ],
+                old,
+            )
+            .await?;
+        store
+            .upsert_records(&[post("3", "new Qakbot C2 198.51.100.7")], Utc::now())
+            .await?;
+        let all = store
+            .records_page(RecordKind::SocialPost, &ListFilter::default(), 10, 0)
+            .await?;
+        assert_eq!(all.items.len(), 3);
+        assert_eq!(all.items[0].key, "3", "newest first");
+        assert!(matches!(&all.items[0].record, Record::SocialPost(p) if p.text.contains("Qakbot")));
+        let none = store
+            .records_page(RecordKind::ThreatEvent, &ListFilter::default(), 10, 0)
+            .await?;
+        assert!(none.items.is_empty(), "other kinds are not listed");
+        let text = ListFilter {
+            q: Some("emotet".into()),
+            ..ListFilter::default()
+        };
+        assert_eq!(
+            store
+                .records_page(RecordKind::SocialPost, &text, 10, 0)
+                .await?
+                .items
+                .len(),
+            1
+        );
+        let recent = ListFilter {
+            since: Some(Utc::now() - Duration::days(1)),
+            ..ListFilter::default()
+        };
+        assert_eq!(
+            store
+                .records_page(RecordKind::SocialPost, &recent, 10, 0)
+                .await?
+                .items
+                .len(),
+            1
+        );
+        let page = store
+            .records_page(RecordKind::SocialPost, &ListFilter::default(), 2, 0)
+            .await?;
+        assert_eq!((page.items.len(), page.has_more), (2, true));
+        Ok::<(), Box<dyn std::error::Error>>(())
+    });
+}
