@@ -56,6 +56,19 @@ pub fn routes(state: AppState) -> Router {
     Router::new().nest("/api/v1", api).with_state(state)
 }
 
+/// The page size and the offset a `limit` and `cursor` ask for (the cursor
+/// is the `next_cursor` of the previous page).
+fn paging(limit: Option<u64>, cursor: Option<&str>) -> Result<(u64, u64), Problem> {
+    let limit = limit.unwrap_or(50).clamp(1, MAX_LIMIT);
+    let offset = match cursor {
+        None | Some("") => 0,
+        Some(c) => c.parse().map_err(|_| {
+            Problem::bad_request("cursor: use the next_cursor of the previous page")
+        })?,
+    };
+    Ok((limit, offset))
+}
+
 async fn health() -> Json<Value> {
     Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
@@ -85,7 +98,10 @@ async fn indicator(
         .exist
         .lookup(&indicator, options.as_ref())
         .await
-        .map_err(|e| Problem::internal(&e))?;
+        .map_err(|e| match e {
+            exist_sources::AppError::UnknownEnricher(why) => Problem::bad_request(why),
+            other => Problem::internal(&other),
+        })?;
     Ok(Json(
         serde_json::to_value(report).map_err(|e| Problem::internal(&e))?,
     ))
@@ -106,13 +122,7 @@ async fn search(
     if q.trim().is_empty() {
         return Err(Problem::bad_request("give a search text: ?q=…"));
     }
-    let limit = params.limit.unwrap_or(50).clamp(1, MAX_LIMIT);
-    let offset: u64 = match params.cursor.as_deref() {
-        None | Some("") => 0,
-        Some(c) => c.parse().map_err(|_| {
-            Problem::bad_request("cursor: use the next_cursor of the previous page")
-        })?,
-    };
+    let (limit, offset) = paging(params.limit, params.cursor.as_deref())?;
     let page = state
         .exist
         .store()
@@ -197,13 +207,13 @@ fn time_param(
 
 /// The filter, limit and offset of a listing request.
 fn listing(params: ListParams) -> Result<(exist_store::ListFilter, u64, u64), Problem> {
-    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
-        None => None,
-        Some(k) => Some(
-            serde_json::from_value(Value::String(k.to_owned()))
-                .map_err(|_| Problem::bad_request(format!("kind: no indicator kind {k:?}")))?,
-        ),
-    };
+    let kind = params
+        .kind
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .map(str::parse::<exist_core::IndicatorKind>)
+        .transpose()
+        .map_err(|e| Problem::bad_request(format!("kind: {e}")))?;
     let filter = exist_store::ListFilter {
         source: params.source.filter(|s| !s.is_empty()),
         kind,
@@ -211,13 +221,7 @@ fn listing(params: ListParams) -> Result<(exist_store::ListFilter, u64, u64), Pr
         until: time_param("until", params.until.as_deref())?,
         q: params.q,
     };
-    let limit = params.limit.unwrap_or(50).clamp(1, MAX_LIMIT);
-    let offset: u64 = match params.cursor.as_deref() {
-        None | Some("") => 0,
-        Some(c) => c.parse().map_err(|_| {
-            Problem::bad_request("cursor: use the next_cursor of the previous page")
-        })?,
-    };
+    let (limit, offset) = paging(params.limit, params.cursor.as_deref())?;
     Ok((filter, limit, offset))
 }
 

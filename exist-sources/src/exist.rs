@@ -37,6 +37,9 @@ pub enum AppError {
     /// A URL could not be inspected.
     #[error("{0}")]
     Inspect(String),
+    /// A lookup named an enricher that does not exist.
+    #[error("{0}")]
+    UnknownEnricher(String),
 }
 
 /// Where exist's data and configuration are.
@@ -246,6 +249,11 @@ impl Exist {
         indicator: &exist_core::Indicator,
         enrich: Option<&EnrichOptions>,
     ) -> Result<LookupReport, AppError> {
+        if let Some(only) = enrich.and_then(|o| o.only.as_deref()) {
+            self.enrichers
+                .check_names(only)
+                .map_err(AppError::UnknownEnricher)?;
+        }
         let local = self.store.lookup(indicator);
         let remote = async {
             match enrich {
@@ -291,22 +299,23 @@ impl Exist {
             .await?
             .into_iter()
             .collect();
-        let mut out = Vec::with_capacity(self.catalogue.feeds().len());
-        for feed in self.catalogue.feeds() {
-            let spec = feed.spec();
-            let last_run = self
-                .store
-                .runs(Some(&spec.name), 1)
-                .await?
-                .into_iter()
-                .next();
-            out.push(listing(
-                feed,
-                spec,
-                last_run,
-                counts.get(&spec.name).copied(),
-            ));
-        }
+        let mut last: HashMap<String, SourceRunStatus> = self
+            .store
+            .last_runs()
+            .await?
+            .into_iter()
+            .map(|r| (r.source.clone(), r))
+            .collect();
+        let out = self
+            .catalogue
+            .feeds()
+            .iter()
+            .map(|feed| {
+                let spec = feed.spec();
+                let last_run = last.remove(&spec.name);
+                listing(feed, spec, last_run, counts.get(&spec.name).copied())
+            })
+            .collect();
         Ok(out)
     }
 

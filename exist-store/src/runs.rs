@@ -57,11 +57,7 @@ impl Store {
 
     /// The latest runs of `source` (all sources when `None`), newest first.
     pub async fn runs(&self, source: Option<&str>, limit: u64) -> Result<Vec<SourceRunStatus>> {
-        let mut sql = Sql::new(
-            self.backend(),
-            "SELECT source, started_at, finished_at, outcome, bytes, records_read, records_new, records_updated, \
-             records_unchanged, records_rejected, rejected_samples, error FROM source_runs",
-        );
+        let mut sql = Sql::new(self.backend(), RUN_COLUMNS);
         if let Some(s) = source {
             sql.push(" WHERE source = ").bind(s.to_owned());
         }
@@ -71,29 +67,44 @@ impl Store {
             .query_all_raw(sql.build())
             .await
             .ctx("reading source runs")?;
-        rows.iter()
-            .map(|r| {
-                let g =
-                    |i: usize| -> Result<i64> { r.try_get_by_index(i).ctx("reading source runs") };
-                let u = |i: usize| -> Result<u64> { Ok(u64::try_from(g(i)?).unwrap_or(0)) };
-                let samples: String = r.try_get_by_index(10).ctx("reading source runs")?;
-                let finished: Option<i64> = r.try_get_by_index(2).ctx("reading source runs")?;
-                let outcome: String = r.try_get_by_index(3).ctx("reading source runs")?;
-                Ok(SourceRunStatus {
-                    source: r.try_get_by_index(0).ctx("reading source runs")?,
-                    started_at: from_unix(g(1)?),
-                    finished_at: finished.and_then(|t| DateTime::from_timestamp(t, 0)),
-                    outcome: outcome_of(&outcome)?,
-                    bytes: u(4)?,
-                    read: u(5)?,
-                    new: u(6)?,
-                    updated: u(7)?,
-                    unchanged: u(8)?,
-                    rejected: u(9)?,
-                    rejected_samples: serde_json::from_str(&samples).unwrap_or_default(),
-                    error: r.try_get_by_index(11).ctx("reading source runs")?,
-                })
-            })
-            .collect()
+        rows.iter().map(run_of).collect()
     }
+
+    /// The last recorded run of every source that has one, in one query.
+    pub async fn last_runs(&self) -> Result<Vec<SourceRunStatus>> {
+        let mut sql = Sql::new(self.backend(), RUN_COLUMNS);
+        sql.push(" WHERE id IN (SELECT MAX(id) FROM source_runs GROUP BY source)");
+        let rows = self
+            .db
+            .query_all_raw(sql.build())
+            .await
+            .ctx("reading source runs")?;
+        rows.iter().map(run_of).collect()
+    }
+}
+
+const RUN_COLUMNS: &str = "SELECT source, started_at, finished_at, outcome, bytes, records_read, records_new, \
+     records_updated, records_unchanged, records_rejected, rejected_samples, error FROM source_runs";
+
+/// A run from a row of [`RUN_COLUMNS`].
+fn run_of(r: &sea_orm::QueryResult) -> Result<SourceRunStatus> {
+    let g = |i: usize| -> Result<i64> { r.try_get_by_index(i).ctx("reading source runs") };
+    let u = |i: usize| -> Result<u64> { Ok(u64::try_from(g(i)?).unwrap_or(0)) };
+    let samples: String = r.try_get_by_index(10).ctx("reading source runs")?;
+    let finished: Option<i64> = r.try_get_by_index(2).ctx("reading source runs")?;
+    let outcome: String = r.try_get_by_index(3).ctx("reading source runs")?;
+    Ok(SourceRunStatus {
+        source: r.try_get_by_index(0).ctx("reading source runs")?,
+        started_at: from_unix(g(1)?),
+        finished_at: finished.and_then(|t| DateTime::from_timestamp(t, 0)),
+        outcome: outcome_of(&outcome)?,
+        bytes: u(4)?,
+        read: u(5)?,
+        new: u(6)?,
+        updated: u(7)?,
+        unchanged: u(8)?,
+        rejected: u(9)?,
+        rejected_samples: serde_json::from_str(&samples).unwrap_or_default(),
+        error: r.try_get_by_index(11).ctx("reading source runs")?,
+    })
 }

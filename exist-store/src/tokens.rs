@@ -58,6 +58,15 @@ fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The public id of a token of the form `exist_<8 hex>_<secret>`.
+fn token_id(token: &str) -> Option<&str> {
+    token
+        .strip_prefix("exist_")
+        .and_then(|rest| rest.split_once('_'))
+        .map(|(id, _)| id)
+        .filter(|id| id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 fn random_hex(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)
@@ -70,28 +79,7 @@ impl Store {
     pub async fn create_token(&self, name: &str, scope: Scope) -> Result<(String, TokenInfo)> {
         let id = random_hex(4)?;
         let token = format!("exist_{id}_{}", random_hex(16)?);
-        let now = Utc::now();
-        let mut sql = Sql::new(
-            self.backend(),
-            "INSERT INTO api_tokens (id, name, scope, hash, created_at) VALUES (",
-        );
-        sql.bind(id.clone());
-        sql.push(", ")
-            .bind(name.chars().take(128).collect::<String>());
-        sql.push(", ").bind(scope.as_str().to_owned());
-        sql.push(", ").bind(hash(&token));
-        sql.push(", ").bind(now.timestamp());
-        sql.push(")");
-        self.db
-            .execute_raw(sql.build())
-            .await
-            .ctx("creating a token")?;
-        let info = TokenInfo {
-            id,
-            name: name.to_owned(),
-            scope,
-            created_at: from_unix(now.timestamp()),
-        };
+        let info = self.insert_token(&id, &token, name, scope).await?;
         Ok((token, info))
     }
 
@@ -101,25 +89,32 @@ impl Store {
         if let Some(info) = self.verify_token(token).await? {
             return Ok(info);
         }
-        let id = token
-            .strip_prefix("exist_")
-            .and_then(|rest| rest.split_once('_'))
-            .filter(|(id, secret)| {
-                id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()) && secret.len() >= 32
-            })
-            .map(|(id, _)| id.to_owned())
+        let id = token_id(token)
+            .filter(|_| token.len() >= "exist_".len() + 8 + 1 + 32)
             .ok_or_else(|| {
                 Error::Corrupt(
                     "a token must look like exist_<8 hex>_<32 or more characters>".into(),
                 )
             })?;
+        self.insert_token(id, token, name, scope).await
+    }
+
+    /// Stores the hash of `token` under `id`.
+    async fn insert_token(
+        &self,
+        id: &str,
+        token: &str,
+        name: &str,
+        scope: Scope,
+    ) -> Result<TokenInfo> {
+        let name: String = name.chars().take(128).collect();
         let now = Utc::now();
         let mut sql = Sql::new(
             self.backend(),
             "INSERT INTO api_tokens (id, name, scope, hash, created_at) VALUES (",
         );
-        sql.bind(id.clone());
-        sql.push(", ").bind(name.to_owned());
+        sql.bind(id.to_owned());
+        sql.push(", ").bind(name.clone());
         sql.push(", ").bind(scope.as_str().to_owned());
         sql.push(", ").bind(hash(token));
         sql.push(", ").bind(now.timestamp());
@@ -129,8 +124,8 @@ impl Store {
             .await
             .ctx("storing a token")?;
         Ok(TokenInfo {
-            id,
-            name: name.to_owned(),
+            id: id.to_owned(),
+            name,
             scope,
             created_at: from_unix(now.timestamp()),
         })
@@ -138,12 +133,7 @@ impl Store {
 
     /// The token's info when `token` is a valid, unrevoked token.
     pub async fn verify_token(&self, token: &str) -> Result<Option<TokenInfo>> {
-        let Some(id) = token
-            .strip_prefix("exist_")
-            .and_then(|rest| rest.split_once('_'))
-            .map(|(id, _)| id)
-            .filter(|id| id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()))
-        else {
+        let Some(id) = token_id(token) else {
             return Ok(None);
         };
         let mut sql = Sql::new(

@@ -261,6 +261,21 @@ async fn stats_prune_and_runs() {
             (runs[0].outcome, runs[0].rejected, runs[0].error.as_deref()),
             (RunOutcome::Failed, 2, run.error.as_deref())
         );
+        let mut ok = SourceRunStatus::start("urlhaus");
+        ok.outcome = RunOutcome::Ok;
+        store.record_run(&ok).await?;
+        store.record_run(&SourceRunStatus::start("ipsum")).await?;
+        let mut last = store.last_runs().await?;
+        last.sort_by(|a, b| a.source.cmp(&b.source));
+        let last: Vec<(&str, RunOutcome)> = last
+            .iter()
+            .map(|r| (r.source.as_str(), r.outcome))
+            .collect();
+        assert_eq!(
+            last,
+            [("ipsum", RunOutcome::Running), ("urlhaus", RunOutcome::Ok)],
+            "one query, the newest run of each source"
+        );
         Ok::<(), Box<dyn std::error::Error>>(())
     });
 }

@@ -31,30 +31,20 @@ pub struct Args {
 pub async fn run(ctx: &Context, args: Args) -> CmdResult {
     let indicator = match &args.kind {
         None => Indicator::parse(&args.value),
-        Some(k) => {
-            let kind: IndicatorKind = serde_json::from_value(serde_json::Value::String(
-                k.to_ascii_lowercase(),
-            ))
-            .map_err(|_| Failure::invalid(anyhow::anyhow!("unknown indicator kind {k:?}")))?;
-            Indicator::parse_as(kind, &args.value)
-        }
+        Some(k) => k
+            .parse::<IndicatorKind>()
+            .and_then(|kind| Indicator::parse_as(kind, &args.value)),
     }
     .map_err(Failure::invalid)?;
     let exist = ctx.exist().await?;
-    if let Some(only) = &args.only {
-        let known = exist.enrichers().names();
-        if let Some(bad) = only.iter().find(|n| !known.contains(n)) {
-            return Err(Failure::invalid(anyhow::anyhow!(
-                "no enricher named {bad:?} (known: {})",
-                known.join(", ")
-            )));
-        }
-    }
     let options = args.enrich.then(|| EnrichOptions {
         only: args.only.clone(),
         refresh: args.refresh,
     });
-    let report = exist.lookup(&indicator, options.as_ref()).await?;
+    let report = match exist.lookup(&indicator, options.as_ref()).await {
+        Err(e @ exist_sources::AppError::UnknownEnricher(_)) => return Err(Failure::invalid(e)),
+        other => other?,
+    };
     if args.json {
         return Ok(output::json(&report)?);
     }

@@ -75,7 +75,6 @@ pub(crate) struct ApiEnricher<A: Api> {
     key: Option<String>,
     key_env: Option<String>,
     ttl: u64,
-    disabled: bool,
     http: HttpDriver,
     limiter: Option<Arc<DefaultDirectRateLimiter>>,
 }
@@ -112,7 +111,6 @@ impl<A: Api> ApiEnricher<A> {
                 .trim_end_matches('/')
                 .to_owned(),
             ttl: settings.ttl.unwrap_or_else(|| api.ttl()),
-            disabled: settings.enabled == Some(false),
             api,
             key,
             key_env,
@@ -202,15 +200,11 @@ impl<A: Api> ApiEnricher<A> {
 #[async_trait::async_trait]
 impl<A: Api> Enricher for ApiEnricher<A> {
     fn info(&self) -> EnricherInfo {
-        let not_configured = if self.disabled {
-            Some("disabled in exist.toml".to_owned())
-        } else {
-            match (self.api.key(), &self.key, &self.key_env) {
-                (Some(k), None, Some(env)) if k.required => {
-                    Some(format!("needs an API key: set {env}"))
-                }
-                _ => None,
+        let not_configured = match (self.api.key(), &self.key, &self.key_env) {
+            (Some(k), None, Some(env)) if k.required => {
+                Some(format!("needs an API key: set {env}"))
             }
+            _ => None,
         };
         EnricherInfo {
             name: self.api.name().to_owned(),

@@ -30,9 +30,6 @@ fn open(path: &Path) -> Result<Db, String> {
 
 impl GeoIp {
     pub fn new(settings: &EnricherSettings) -> Self {
-        if settings.enabled == Some(false) {
-            return Self::unavailable("disabled in exist.toml".into());
-        }
         if settings.city_db.is_none() && settings.asn_db.is_none() {
             return Self::unavailable(
                 "no database: set [enrich.geoip] city_db and/or asn_db in exist.toml".into(),

@@ -68,13 +68,33 @@ pub struct EnrichOptions {
 /// rate limiters are too).
 #[derive(Clone)]
 pub struct Enrichers {
-    list: Vec<(Arc<dyn Enricher>, Duration)>,
+    list: Vec<Entry>,
+}
+
+/// One enricher with the settings the fan-out applies to every enricher
+/// alike: its timeout, and whether exist.toml turned it off.
+#[derive(Clone)]
+struct Entry {
+    enricher: Arc<dyn Enricher>,
+    timeout: Duration,
+    disabled: bool,
+}
+
+impl Entry {
+    /// The enricher's info, with "disabled in exist.toml" when it is.
+    fn info(&self) -> exist_core::EnricherInfo {
+        let mut info = self.enricher.info();
+        if self.disabled {
+            info.not_configured = Some("disabled in exist.toml".into());
+        }
+        info
+    }
 }
 
 impl std::fmt::Debug for Enrichers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
-            .entries(self.list.iter().map(|(e, _)| e.info().name))
+            .entries(self.list.iter().map(|e| e.enricher.info().name))
             .finish()
     }
 }
@@ -101,13 +121,16 @@ impl Enrichers {
             max_decompressed_bytes: 64 << 20,
             ..HttpConfig::default()
         })?;
-        let mut list: Vec<(Arc<dyn Enricher>, Duration)> = Vec::new();
-        let mut add = |name: &str, e: Arc<dyn Enricher>| {
-            let t = config
-                .of(name)
-                .timeout
-                .map_or(default_timeout, Duration::from_secs);
-            list.push((e, t));
+        let mut list: Vec<Entry> = Vec::new();
+        let mut add = |name: &str, enricher: Arc<dyn Enricher>| {
+            let settings = config.of(name);
+            list.push(Entry {
+                enricher,
+                timeout: settings
+                    .timeout
+                    .map_or(default_timeout, Duration::from_secs),
+                disabled: settings.enabled == Some(false),
+            });
         };
         macro_rules! api {
             ($name:literal, $api:expr) => {
@@ -124,13 +147,8 @@ impl Enrichers {
         }
         let resolver = dns::resolver(&config.of("dns"));
         for (name, ttl) in [("dns", 3600), ("rdns", 86_400)] {
-            let s = config.of(name);
-            let resolver = if s.enabled == Some(false) {
-                Err("disabled in exist.toml".to_owned())
-            } else {
-                resolver.clone()
-            };
-            let ttl = s.ttl.unwrap_or(ttl);
+            let resolver = resolver.clone();
+            let ttl = config.of(name).ttl.unwrap_or(ttl);
             let e: Arc<dyn Enricher> = if name == "dns" {
                 Arc::new(dns::Dns { resolver, ttl })
             } else {
@@ -146,7 +164,6 @@ impl Enrichers {
                 base: rdap.url.clone(),
                 http: http.clone(),
                 ttl: rdap.ttl.unwrap_or(86_400),
-                disabled: rdap.enabled == Some(false),
             }),
         );
         let whois = config.of("whois");
@@ -155,7 +172,6 @@ impl Enrichers {
             Arc::new(whois::Whois {
                 server: whois.server.clone(),
                 ttl: whois.ttl.unwrap_or(86_400),
-                disabled: whois.enabled == Some(false),
             }),
         );
         add("geoip", Arc::new(geoip::GeoIp::new(&config.of("geoip"))));
@@ -168,23 +184,39 @@ impl Enrichers {
         api!("otx", otx::Otx);
         api!("malwarebazaar", malwarebazaar::MalwareBazaar);
         api!("crtsh", crtsh::CrtSh);
-        list.sort_by_key(|(e, _)| ENRICHERS.iter().position(|n| *n == e.info().name));
+        // Added in the order of ENRICHERS, the order lookups show them in.
         Ok(Self { list })
     }
 
     /// Adds an enricher of one's own (embedding; tests), with its timeout.
     pub fn push(&mut self, enricher: Arc<dyn Enricher>, timeout: Duration) {
-        self.list.push((enricher, timeout));
+        self.list.push(Entry {
+            enricher,
+            timeout,
+            disabled: false,
+        });
     }
 
     /// What each enricher is.
     pub fn infos(&self) -> Vec<exist_core::EnricherInfo> {
-        self.list.iter().map(|(e, _)| e.info()).collect()
+        self.list.iter().map(Entry::info).collect()
     }
 
     /// The enrichers' names.
     pub fn names(&self) -> Vec<String> {
-        self.list.iter().map(|(e, _)| e.info().name).collect()
+        self.list.iter().map(|e| e.enricher.info().name).collect()
+    }
+
+    /// `Err` naming the first of `names` that is no enricher, with the known ones.
+    pub fn check_names(&self, names: &[String]) -> Result<(), String> {
+        let known = self.names();
+        match names.iter().find(|n| !known.contains(n)) {
+            Some(bad) => Err(format!(
+                "no enricher named {bad:?} (known: {})",
+                known.join(", ")
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Runs every enricher that applies to `indicator` (and is in
@@ -195,28 +227,30 @@ impl Enrichers {
         indicator: &Indicator,
         options: &EnrichOptions,
     ) -> Vec<Enrichment> {
-        let wanted = self.list.iter().filter(|(e, _)| {
-            let info = e.info();
-            info.applies_to(indicator.kind())
-                && options
-                    .only
-                    .as_ref()
-                    .is_none_or(|only| only.contains(&info.name))
-        });
-        let runs = wanted
-            .map(|(e, timeout)| run_one(store, e.as_ref(), *timeout, indicator, options.refresh));
+        let runs = self
+            .list
+            .iter()
+            .map(|e| (e, e.info()))
+            .filter(|(_, info)| {
+                info.applies_to(indicator.kind())
+                    && options
+                        .only
+                        .as_ref()
+                        .is_none_or(|only| only.contains(&info.name))
+            })
+            .map(|(e, info)| run_one(store, e, info, indicator, options.refresh));
         futures_util::future::join_all(runs).await
     }
 }
 
 async fn run_one(
     store: &Store,
-    enricher: &dyn Enricher,
-    timeout: Duration,
+    entry: &Entry,
+    info: exist_core::EnricherInfo,
     indicator: &Indicator,
     refresh: bool,
 ) -> Enrichment {
-    let info = enricher.info();
+    let (enricher, timeout) = (entry.enricher.as_ref(), entry.timeout);
     let mut out = Enrichment {
         enricher: info.name.clone(),
         status: EnrichStatus::Ok,

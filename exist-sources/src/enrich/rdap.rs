@@ -136,7 +136,6 @@ pub(crate) struct Rdap {
     pub base: Option<String>,
     pub http: HttpDriver,
     pub ttl: u64,
-    pub disabled: bool,
 }
 
 impl Rdap {
@@ -227,11 +226,7 @@ impl Enricher for Rdap {
                 IndicatorKind::Domain,
             ],
             ttl_secs: self.ttl,
-            not_configured: if self.disabled {
-                Some("disabled in exist.toml".into())
-            } else {
-                self.bootstrap.as_ref().err().cloned()
-            },
+            not_configured: self.bootstrap.as_ref().err().cloned(),
         }
     }
 

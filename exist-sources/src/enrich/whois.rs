@@ -31,7 +31,6 @@ const NO_RDAP: [(&str, &str, &str); 3] = [
 pub(crate) struct Whois {
     pub server: Option<String>,
     pub ttl: u64,
-    pub disabled: bool,
 }
 
 fn with_port(server: &str) -> String {
@@ -144,7 +143,7 @@ impl Enricher for Whois {
                 IndicatorKind::Asn,
             ],
             ttl_secs: self.ttl,
-            not_configured: self.disabled.then(|| "disabled in exist.toml".into()),
+            not_configured: None,
         }
     }
 
