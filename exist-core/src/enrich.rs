@@ -14,6 +14,7 @@ use crate::{Indicator, IndicatorKind};
 
 /// What an enricher is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnricherInfo {
     /// Its name, the key of its section in lookup output (`dns`, `virustotal`).
     pub name: String,
@@ -35,6 +36,7 @@ impl EnricherInfo {
 /// How an enricher's part of a lookup went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EnrichStatus {
     /// It answered (`data` holds what it found; possibly "nothing known").
     Ok,
@@ -48,6 +50,7 @@ pub enum EnrichStatus {
 
 /// One enricher's part of a lookup.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrichment {
     /// The enricher.
     pub enricher: String,

@@ -1,17 +1,27 @@
 //! # exist-server
 //!
-//! The reference web deployment of exist: a REST API under `/api/v1` (so far
-//! lookup, search, stats, sources and running a source; the OpenAPI document
-//! and the web UI follow). A thin frontend: each handler parses its input,
-//! calls one entry point of `exist_sources::Exist` and renders the answer;
-//! errors are `application/problem+json`.
+//! The reference web deployment of exist: a REST API under `/api/v1` with
+//! its OpenAPI 3.1 document, and a server-rendered web UI. A thin frontend:
+//! each handler parses its input, calls one entry point of
+//! `exist_sources::Exist` and renders the answer.
+//!
+//! - `api/`: the JSON routes, their OpenAPI annotations, problem+json errors;
+//! - `ui/`: the pages (minijinja, auto-escaped), login sessions and CSRF;
+//! - `auth.rs`: bearer tokens and scopes; `ratelimit.rs`: per-token limits;
+//! - `security.rs`: the headers every answer carries (CSP, nosniff, …).
 //!
 //! [`serve`] takes a bound listener (tests bind port 0) and a shutdown
 //! future; `exist serve` runs it beside the scheduler.
 
-mod api;
+pub(crate) mod api;
 mod auth;
 mod problem;
+mod ratelimit;
+mod security;
+// UI helpers answer early with a ready `Response`, as axum handlers do; boxing
+// it would only add an allocation to every refusal.
+#[allow(clippy::result_large_err)]
+mod ui;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,21 +30,40 @@ use std::sync::Arc;
 use axum::Router;
 use exist_sources::Exist;
 
+pub use api::openapi_document;
 pub use problem::Problem;
 
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
     exist: Arc<Exist>,
-    no_auth: bool,
+    options: Arc<ServeOptions>,
+    limiter: Arc<ratelimit::TokenLimiter>,
+    sessions: Arc<ui::session::Sessions>,
+    templates: Arc<ui::render::Templates>,
 }
 
 /// How to serve.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// Let every request through without a token. Refused unless the
-    /// listener is on a loopback address.
+    /// Let every request through without a token (as admin). Refused unless
+    /// the listener is on a loopback address.
     pub no_auth: bool,
+    /// Requests per minute allowed to one token (or one session); 0: no limit.
+    pub rate_per_minute: u32,
+    /// Mark the session cookie `Secure` (set when a TLS proxy is in front;
+    /// it is also set for requests that arrive with `X-Forwarded-Proto: https`).
+    pub secure_cookies: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            no_auth: false,
+            rate_per_minute: ratelimit::DEFAULT_PER_MINUTE,
+            secure_cookies: false,
+        }
+    }
 }
 
 /// Errors of starting the server.
@@ -44,6 +73,9 @@ pub enum ServeError {
     /// `--no-auth` on an address other machines can reach.
     #[error("--no-auth is allowed only on a loopback address, not {0}")]
     NoAuthExposed(SocketAddr),
+    /// The templates did not load (a bug in this build).
+    #[error("the web UI templates are broken: {0}")]
+    Templates(String),
     /// The listener failed.
     #[error("serving failed: {0}")]
     Io(#[from] std::io::Error),
@@ -84,16 +116,25 @@ pub async fn first_admin_token(
     }
 }
 
-/// The router, for embedding or tests.
-pub fn router(exist: Arc<Exist>, options: &ServeOptions) -> Router {
+/// The router (API, UI, assets), for embedding or tests.
+pub fn router(exist: Arc<Exist>, options: ServeOptions) -> Result<Router, ServeError> {
     let state = AppState {
         exist,
-        no_auth: options.no_auth,
+        limiter: Arc::new(ratelimit::TokenLimiter::new(options.rate_per_minute)),
+        options: Arc::new(options),
+        sessions: Arc::new(ui::session::Sessions::default()),
+        templates: Arc::new(ui::render::Templates::load().map_err(ServeError::Templates)?),
     };
-    api::routes(state)
+    Ok(Router::new()
+        .merge(api::routes(state.clone()))
+        .merge(ui::routes(state.clone()))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            security::headers,
+        )))
 }
 
-/// Serves the API on `listener` until `shutdown` completes.
+/// Serves on `listener` until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     exist: Arc<Exist>,
@@ -104,7 +145,7 @@ pub async fn serve(
     if options.no_auth && !addr.ip().is_loopback() {
         return Err(ServeError::NoAuthExposed(addr));
     }
-    axum::serve(listener, router(exist, &options))
+    axum::serve(listener, router(exist, options)?)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

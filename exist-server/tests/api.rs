@@ -64,7 +64,10 @@ async fn start(no_auth: bool) -> Api {
         .await
         .expect("bind");
     let base = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
-    let options = exist_server::ServeOptions { no_auth };
+    let options = exist_server::ServeOptions {
+        no_auth,
+        ..Default::default()
+    };
     tokio::spawn(exist_server::serve(
         listener,
         exist,
@@ -216,7 +219,10 @@ async fn no_auth_is_loopback_only() {
     let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
         .await
         .expect("bind");
-    let options = exist_server::ServeOptions { no_auth: true };
+    let options = exist_server::ServeOptions {
+        no_auth: true,
+        ..Default::default()
+    };
     let err = exist_server::serve(listener, exist, options, std::future::pending())
         .await
         .expect_err("refused");

@@ -66,6 +66,7 @@ pub struct Exist {
 /// What is known about one indicator: the store's hits and, when asked, each
 /// enricher's answer under its name.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookupReport {
     /// The indicator looked up.
     pub indicator: exist_core::Indicator,
@@ -78,6 +79,7 @@ pub struct LookupReport {
 
 /// The store's part of a lookup.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalHits {
     /// Hits grouped by record kind and source.
     pub groups: Vec<exist_store::LookupGroup>,
@@ -87,6 +89,7 @@ pub struct LocalHits {
 
 /// One source as `exist sources list` shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceListing {
     /// Its name.
     pub name: String,
@@ -190,6 +193,26 @@ impl Exist {
             .save_enrichment(INSPECTION, &indicator, inspection.fetched_at, &data)
             .await?;
         Ok((inspection, false))
+    }
+
+    /// The stored inspection of `url`, if it was inspected (never fetches).
+    pub async fn stored_inspection(&self, url: &str) -> Result<Option<Inspection>, AppError> {
+        let indicator = exist_core::Indicator::parse_as(exist_core::IndicatorKind::Url, url)
+            .map_err(|e| AppError::Inspect(e.to_string()))?;
+        let found = self
+            .store
+            .cached_enrichment(INSPECTION, &indicator, chrono::DateTime::UNIX_EPOCH)
+            .await?;
+        Ok(found.and_then(|(_, data)| serde_json::from_value(data).ok()))
+    }
+
+    /// The file of an inspection (`body_path` or `screenshot_path`), only if
+    /// it resolves to a file under `$EXIST_HOME/inspections/`: a stored path
+    /// never leads a file route anywhere else.
+    pub fn inspection_file(&self, relative: &str) -> Option<PathBuf> {
+        let root = self.home.join("inspections").canonicalize().ok()?;
+        let path = self.home.join(relative).canonicalize().ok()?;
+        (path.starts_with(&root) && path.is_file()).then_some(path)
     }
 
     /// Downloads IANA's current RDAP bootstrap files (or those under `from`,

@@ -50,6 +50,6 @@ pub use lookup::{LOOKUP_RELATED_LIMIT, Lookup, LookupGroup, RecordHit, Relation,
 pub use migration::Migrator;
 pub use prune::PruneReport;
 pub use search::{SearchHit, SearchPage};
-pub use stats::{DayCount, SourceCount, Stats};
+pub use stats::{DayCount, SourceCount, SourceDayCount, Stats};
 pub use store::{Store, StoreInfo, redact_url};
 pub use tokens::{Scope, TokenInfo};

@@ -28,6 +28,7 @@ pub struct ListFilter {
 
 /// One listed reputation entry.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReputationItem {
     /// The indicator.
     pub indicator: Indicator,
@@ -136,6 +137,7 @@ impl Store {
 
 /// One listed record (threat event, post, exploit, vulnerability, news item).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordItem {
     /// The source.
     pub source: String,
@@ -193,27 +195,58 @@ impl Store {
         ));
         let ctx = "listing records";
         let rows = self.db.query_all_raw(sql.build()).await.ctx(ctx)?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows.iter().take(limit as usize) {
-            let body: String = row.try_get_by_index(7).ctx(ctx)?;
-            let record = serde_json::from_str(&body)
-                .map_err(|e| crate::error::Error::Corrupt(format!("stored record: {e}")))?;
-            let observed: Option<i64> = row.try_get_by_index(3).ctx(ctx)?;
-            let sightings: i64 = row.try_get_by_index(6).ctx(ctx)?;
-            items.push(RecordItem {
-                source: row.try_get_by_index(0).ctx(ctx)?,
-                key: row.try_get_by_index(1).ctx(ctx)?,
-                title: row.try_get_by_index(2).ctx(ctx)?,
-                observed_at: observed.map(from_unix),
-                first_seen: from_unix(row.try_get_by_index(4).ctx(ctx)?),
-                last_seen: from_unix(row.try_get_by_index(5).ctx(ctx)?),
-                sightings: u64::try_from(sightings).unwrap_or(0),
-                record,
-            });
-        }
+        let items = rows
+            .iter()
+            .take(limit as usize)
+            .map(record_item)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Page {
             has_more: rows.len() as u64 > limit,
             items,
         })
     }
+}
+
+impl Store {
+    /// The records of `kind` with natural key `key` (one per source that has
+    /// it), newest first.
+    pub async fn records_by_key(
+        &self,
+        kind: exist_core::RecordKind,
+        key: &str,
+    ) -> Result<Vec<RecordItem>> {
+        let mut sql = Sql::new(
+            self.backend(),
+            "SELECT source, record_key, title, observed_at, first_seen, last_seen, sightings, body \
+             FROM records WHERE kind = ",
+        );
+        sql.bind(kind.as_str().to_owned())
+            .push(" AND record_key = ")
+            .bind(key.to_owned())
+            .push(" ORDER BY last_seen DESC, id DESC LIMIT 100");
+        let ctx = "reading a record";
+        let rows = self.db.query_all_raw(sql.build()).await.ctx(ctx)?;
+        rows.iter().map(record_item).collect()
+    }
+}
+
+/// A [`RecordItem`] from a row of (source, record_key, title, observed_at,
+/// first_seen, last_seen, sightings, body).
+fn record_item(row: &sea_orm::QueryResult) -> Result<RecordItem> {
+    let ctx = "reading records";
+    let body: String = row.try_get_by_index(7).ctx(ctx)?;
+    let record = serde_json::from_str(&body)
+        .map_err(|e| crate::error::Error::Corrupt(format!("stored record: {e}")))?;
+    let observed: Option<i64> = row.try_get_by_index(3).ctx(ctx)?;
+    let sightings: i64 = row.try_get_by_index(6).ctx(ctx)?;
+    Ok(RecordItem {
+        source: row.try_get_by_index(0).ctx(ctx)?,
+        key: row.try_get_by_index(1).ctx(ctx)?,
+        title: row.try_get_by_index(2).ctx(ctx)?,
+        observed_at: observed.map(from_unix),
+        first_seen: from_unix(row.try_get_by_index(4).ctx(ctx)?),
+        last_seen: from_unix(row.try_get_by_index(5).ctx(ctx)?),
+        sightings: u64::try_from(sightings).unwrap_or(0),
+        record,
+    })
 }

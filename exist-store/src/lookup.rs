@@ -25,6 +25,7 @@ pub const LOOKUP_RELATED_LIMIT: usize = 1000;
 /// How a stored indicator relates to the one looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Relation {
     /// The indicator itself.
     Exact,
@@ -38,6 +39,7 @@ pub enum Relation {
 
 /// A reputation entry that mentions the indicator.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReputationHit {
     /// The stored indicator that matched.
     pub matched: Indicator,
@@ -61,6 +63,7 @@ pub struct ReputationHit {
 
 /// Another record that mentions the indicator.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordHit {
     /// The stored indicator that matched.
     pub matched: Indicator,
@@ -100,6 +103,7 @@ pub struct Lookup {
 
 /// The hits of one record kind from one source, with their span of time.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookupGroup {
     /// The record kind.
     pub kind: RecordKind,

@@ -11,6 +11,7 @@ use crate::store::Store;
 
 /// One search result.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     /// The record kind.
     pub kind: RecordKind,

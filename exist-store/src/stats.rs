@@ -13,6 +13,7 @@ use crate::store::Store;
 
 /// Counts of one source.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceCount {
     /// The source.
     pub source: String,
@@ -26,6 +27,7 @@ pub struct SourceCount {
 
 /// New records on one day (by first_seen, UTC).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayCount {
     /// The day.
     pub day: NaiveDate,
@@ -35,6 +37,7 @@ pub struct DayCount {
 
 /// Store-wide counts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     /// Distinct indicators in the index.
     pub indicators: u64,
@@ -46,6 +49,20 @@ pub struct Stats {
     pub by_source: Vec<SourceCount>,
     /// Records first seen per day, the last `days` days with any.
     pub by_day: Vec<DayCount>,
+    /// The same per source (the dashboard's activity charts), by source then day.
+    pub by_source_day: Vec<SourceDayCount>,
+}
+
+/// New records of one source on one day (by first_seen, UTC).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceDayCount {
+    /// The source.
+    pub source: String,
+    /// The day.
+    pub day: NaiveDate,
+    /// Records of that source first seen that day.
+    pub count: u64,
 }
 
 fn count(v: i64) -> u64 {
@@ -113,31 +130,49 @@ impl Store {
         by_source.sort_by(|a, b| (&a.kind, &a.source).cmp(&(&b.kind, &b.source)));
         let since = now.timestamp() - i64::from(days) * 86_400;
         let mut per_day: BTreeMap<i64, u64> = BTreeMap::new();
-        for table in ["reputation", "records"] {
+        let mut per_source_day: BTreeMap<(String, i64), u64> = BTreeMap::new();
+        for (table, source_col) in [("reputation", "source_id"), ("records", "source")] {
             let mut sql = Sql::new(
                 backend,
                 &format!(
-                    "SELECT {day} AS d, COUNT(*) FROM {table} WHERE first_seen >= ",
+                    "SELECT {source_col}, {day} AS d, COUNT(*) FROM {table} WHERE first_seen >= ",
                     day = day_of(backend, "first_seen")
                 ),
             );
-            sql.bind(since).push(" GROUP BY d");
-            for row in self
-                .db
-                .query_all_raw(sql.build())
-                .await
-                .ctx("counting records per day")?
-            {
-                let d: i64 = row.try_get_by_index(0).ctx("counting per day")?;
-                let n: i64 = row.try_get_by_index(1).ctx("counting per day")?;
+            sql.bind(since).push(&format!(" GROUP BY {source_col}, d"));
+            let ctx = "counting records per day";
+            for row in self.db.query_all_raw(sql.build()).await.ctx(ctx)? {
+                let source = if table == "reputation" {
+                    let id: i64 = row.try_get_by_index(0).ctx(ctx)?;
+                    names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("source#{id}"))
+                } else {
+                    row.try_get_by_index(0).ctx(ctx)?
+                };
+                let d: i64 = row.try_get_by_index(1).ctx(ctx)?;
+                let n: i64 = row.try_get_by_index(2).ctx(ctx)?;
                 *per_day.entry(d).or_insert(0) += count(n);
+                *per_source_day.entry((source, d)).or_insert(0) += count(n);
             }
         }
+        let day = |d: i64| DateTime::from_timestamp(d * 86_400, 0).map(|t| t.date_naive());
         let by_day = per_day
             .into_iter()
             .filter_map(|(d, n)| {
                 Some(DayCount {
-                    day: DateTime::from_timestamp(d * 86_400, 0)?.date_naive(),
+                    day: day(d)?,
+                    count: n,
+                })
+            })
+            .collect();
+        let by_source_day = per_source_day
+            .into_iter()
+            .filter_map(|((source, d), n)| {
+                Some(SourceDayCount {
+                    source,
+                    day: day(d)?,
                     count: n,
                 })
             })
@@ -148,6 +183,7 @@ impl Store {
             records_by_kind,
             by_source,
             by_day,
+            by_source_day,
         })
     }
 }

@@ -17,6 +17,12 @@ pub struct Args {
     /// No API tokens needed (allowed only on a loopback address)
     #[arg(long)]
     no_auth: bool,
+    /// Requests per minute allowed to each token or UI session (0: no limit)
+    #[arg(long, default_value_t = exist_server::ServeOptions::default().rate_per_minute)]
+    rate_limit: u32,
+    /// Mark the session cookie Secure (a TLS proxy is in front)
+    #[arg(long)]
+    secure_cookies: bool,
 }
 
 pub async fn run(ctx: &Context, args: Args) -> CmdResult {
@@ -45,10 +51,14 @@ pub async fn run(ctx: &Context, args: Args) -> CmdResult {
     let worker = tokio::spawn(scheduler.run(async move {
         let _ = on_stop.changed().await;
     }));
-    eprintln!("exist serve: API on http://{addr}/api/v1 (scheduler running)");
+    eprintln!(
+        "exist serve: web UI on http://{addr}/, API on http://{addr}/api/v1 (scheduler running)"
+    );
     let mut on_stop = stopped;
     let options = exist_server::ServeOptions {
         no_auth: args.no_auth,
+        rate_per_minute: args.rate_limit,
+        secure_cookies: args.secure_cookies,
     };
     let server = exist_server::serve(listener, exist.clone(), options, async move {
         let _ = on_stop.changed().await;

@@ -26,6 +26,7 @@ pub(crate) use url::{SCHEMES, UrlHost, canonical_url};
 /// The kinds of indicator exist knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum IndicatorKind {
     /// An IPv4 address, dotted quad.
     Ipv4,
@@ -124,6 +125,7 @@ impl FromStr for IndicatorKind {
 /// assert!(Indicator::parse("invoice.pdf").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     kind: IndicatorKind,
     value: String,

@@ -9,6 +9,7 @@ use crate::Indicator;
 
 /// A threat event (a MISP event, or anything shaped like one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreatEvent {
     /// The source's name.
     pub source: String,
@@ -47,6 +48,7 @@ pub struct ThreatEvent {
 
 /// One MISP attribute.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreatAttribute {
     /// The attribute's UUID.
     #[serde(default)]
@@ -72,6 +74,7 @@ pub struct ThreatAttribute {
 
 /// A MISP object: named group of attributes (`file`, `domain-ip`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreatObject {
     /// The object's UUID.
     #[serde(default)]

@@ -30,6 +30,7 @@ use crate::{Indicator, extract};
 /// The kinds of collected record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RecordKind {
     /// A blocklist / reputation feed entry.
     Reputation,
@@ -83,6 +84,7 @@ impl std::fmt::Display for RecordKind {
 /// Any collected record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Record {
     /// See [`ReputationEntry`].
     Reputation(ReputationEntry),

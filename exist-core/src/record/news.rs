@@ -8,6 +8,7 @@ use crate::Indicator;
 
 /// An item of a news feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewsItem {
     /// The source's name.
     pub source: String,

@@ -8,6 +8,7 @@ use crate::Indicator;
 
 /// An indicator as listed by a reputation source (URLhaus, Feodo Tracker, …).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReputationEntry {
     /// The listed indicator.
     pub indicator: Indicator,

@@ -8,6 +8,7 @@ use crate::Indicator;
 
 /// A post on a social platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SocialPost {
     /// The source's name.
     pub source: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RunOutcome {
     /// Still running.
     Running,
@@ -22,6 +23,7 @@ pub enum RunOutcome {
 
 /// A line a parser refused, kept as a sample in the status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectedLine {
     /// 1-based line number in the input.
     pub line: u64,
@@ -44,6 +46,7 @@ impl RejectedLine {
 
 /// One run of one source (or one `exist import`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRunStatus {
     /// The source's name.
     pub source: String,

@@ -74,6 +74,7 @@ impl Default for InspectConfig {
 
 /// One redirect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hop {
     /// The URL requested.
     pub url: String,
@@ -85,6 +86,7 @@ pub struct Hop {
 
 /// What an inspection found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Inspection {
     /// The URL asked for.
     pub url: String,
