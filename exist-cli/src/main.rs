@@ -70,8 +70,10 @@ enum Command {
     Sources(commands::sources::Args),
     /// Run sources now: named ones, or --all enabled ones
     Collect(commands::collect::Args),
-    /// The web API and the scheduler, until stopped
+    /// The web UI, the API and the scheduler, until stopped
     Serve(commands::serve::Args),
+    /// The bundled demo dataset: load it
+    Demo(commands::demo::Args),
     /// API tokens for `exist serve`: create, list, revoke
     Token(commands::token::Args),
     /// Run the scheduler only: every enabled source on its interval, until stopped
@@ -224,6 +226,7 @@ fn main() -> ExitCode {
             Command::Collect(a) => commands::collect::run(&ctx, a, quiet).await,
             Command::Worker(a) => commands::worker::run(&ctx, a).await,
             Command::Serve(a) => commands::serve::run(&ctx, a).await,
+            Command::Demo(a) => commands::demo::run(&ctx, a).await,
             Command::Token(a) => commands::token::run(&ctx, a).await,
             Command::Enrich(a) => commands::enrich::run(&ctx, a).await,
             Command::Db(a) => commands::db::run(&ctx, a).await,

@@ -2,123 +2,25 @@
 //! search, stats, sources, running a source, and errors as
 //! `application/problem+json`.
 
-use std::sync::Arc;
+mod common;
 
-use exist_sources::inspect::{InspectConfig, Inspector};
-use exist_sources::{Catalogue, Config, EnrichConfig, Enrichers, Exist, HttpConfig, HttpDriver};
+use common::{Setup, exist, start};
+use exist_sources::Config;
 use exist_store::{Scope, Store};
-use exist_tests::{fixture, sqlite_db};
+use exist_tests::sqlite_db;
 use serde_json::Value;
 
-struct Api {
-    base: String,
-    client: reqwest::Client,
-    read: String,
-    admin: String,
-    _home: tempfile::TempDir,
-    _db: exist_tests::TestDb,
-}
-
-fn exist(home: &std::path::Path, store: Store, config: &Config) -> Arc<Exist> {
-    let http = HttpDriver::new(HttpConfig::default()).expect("http");
-    let catalogue = Catalogue::new(config, &|_| None, &http).expect("catalogue");
-    let enrichers = Enrichers::new(&EnrichConfig::default(), &|_| None).expect("enrichers");
-    let inspector = Inspector::new(InspectConfig::default(), home).expect("inspector");
-    Arc::new(Exist::from_parts(
-        home.to_owned(),
-        store,
-        catalogue,
-        enrichers,
-        inspector,
-    ))
-}
-
-async fn start(no_auth: bool) -> Api {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let db = sqlite_db();
-    let store = Store::open(&db.url).await.expect("store");
-    store
-        .import_list(
-            std::fs::File::open(fixture("feeds/ipsum/ipsum.txt")).expect("fixture"),
-            "ipsum",
-            chrono::Utc::now(),
-        )
-        .await
-        .expect("import");
-    let home = tempfile::tempdir().expect("home");
-    let config = Config::parse(&format!(
-        "[sources.cins]\nurl = \"file://{}\"\n",
-        fixture("feeds/cins/ci-badguys.sample.txt").display()
-    ))
-    .expect("config");
-    let (read, _) = store
-        .create_token("reader", Scope::Read)
-        .await
-        .expect("token");
-    let (admin, _) = store
-        .create_token("ops", Scope::Admin)
-        .await
-        .expect("token");
-    let exist = exist(home.path(), store, &config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}/api/v1", listener.local_addr().expect("addr"));
-    let options = exist_server::ServeOptions {
+async fn api(no_auth: bool) -> common::Server {
+    start(Setup {
         no_auth,
-        ..Default::default()
-    };
-    tokio::spawn(exist_server::serve(
-        listener,
-        exist,
-        options,
-        std::future::pending(),
-    ));
-    Api {
-        base,
-        client: reqwest::Client::new(),
-        read,
-        admin,
-        _home: home,
-        _db: db,
-    }
-}
-
-impl Api {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-    ) -> (u16, String, Value) {
-        let mut req = self.client.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.expect("request");
-        let status = res.status().as_u16();
-        let kind = res
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body = res.text().await.expect("body");
-        (
-            status,
-            kind,
-            serde_json::from_str(&body).unwrap_or(Value::Null),
-        )
-    }
-
-    async fn get(&self, path: &str, token: Option<&str>) -> (u16, String, Value) {
-        self.call(reqwest::Method::GET, path, token).await
-    }
+        ..Setup::default()
+    })
+    .await
 }
 
 #[tokio::test]
 async fn every_route_but_health_needs_a_valid_token() {
-    let api = start(false).await;
+    let api = api(false).await;
     let (status, _, body) = api.get("/health", None).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
     let forged = "exist_00000000_0000000000000000000000000000000000";
@@ -142,7 +44,7 @@ async fn every_route_but_health_needs_a_valid_token() {
 
 #[tokio::test]
 async fn lookup_search_stats_and_sources() {
-    let api = start(false).await;
+    let api = api(false).await;
     let t = Some(api.read.as_str());
     let (status, _, body) = api.get("/indicators/77[.]90[.]185[.]20", t).await;
     assert_eq!(status, 200);
@@ -183,10 +85,10 @@ async fn lookup_search_stats_and_sources() {
 
 #[tokio::test]
 async fn running_a_source_needs_the_admin_scope() {
-    let api = start(false).await;
+    let api = api(false).await;
     let post = reqwest::Method::POST;
     let (status, _, body) = api
-        .call(post.clone(), "/sources/cins/collect", Some(&api.read))
+        .request(post.clone(), "/sources/cins/collect", Some(&api.read))
         .await;
     assert_eq!(status, 403);
     assert!(
@@ -195,27 +97,27 @@ async fn running_a_source_needs_the_admin_scope() {
             .is_some_and(|d| d.contains("admin scope"))
     );
     let (status, _, body) = api
-        .call(post.clone(), "/sources/cins/collect", Some(&api.admin))
+        .request(post.clone(), "/sources/cins/collect", Some(&api.admin))
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["runs"]["cins"]["outcome"], "ok");
     assert_eq!(body["runs"]["cins"]["new"], 40);
     let (status, _, _) = api
-        .call(post, "/sources/nope/collect", Some(&api.admin))
+        .request(post, "/sources/nope/collect", Some(&api.admin))
         .await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test]
 async fn no_auth_is_loopback_only() {
-    let api = start(true).await;
+    let api = api(true).await;
     let (status, _, _) = api.get("/stats", None).await;
     assert_eq!(status, 200, "--no-auth on loopback lets requests through");
 
     let db = sqlite_db();
     let store = Store::open(&db.url).await.expect("store");
     let home = tempfile::tempdir().expect("home");
-    let exist = exist(home.path(), store, &Config::default());
+    let exist = exist(home.path(), store, &Config::default(), Default::default());
     let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
         .await
         .expect("bind");
@@ -271,7 +173,7 @@ async fn the_first_start_creates_or_imports_one_admin_token() {
 
 #[tokio::test]
 async fn reputation_entries_page_and_filter() {
-    let api = start(false).await;
+    let api = api(false).await;
     let t = Some(api.read.as_str());
     let (status, _, first) = api
         .get("/reputation?source=ipsum&kind=ipv4&limit=100", t)
@@ -306,7 +208,7 @@ async fn reputation_entries_page_and_filter() {
 
 #[tokio::test]
 async fn record_collections_answer_with_their_final_shape() {
-    let api = start(false).await;
+    let api = api(false).await;
     let t = Some(api.read.as_str());
     for path in [
         "/threat-events",
@@ -327,5 +229,89 @@ async fn record_collections_answer_with_their_final_shape() {
         assert_eq!(status, 401, "{path}");
         let (status, _, _) = api.get(&format!("{path}?since=soon"), t).await;
         assert_eq!(status, 400, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn each_token_has_its_own_rate_budget() {
+    // 60 a minute: a burst of 10, then one a second.
+    let api = start(Setup {
+        rate_per_minute: Some(60),
+        ..Setup::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(
+            api.call(reqwest::Method::GET, "/stats", Some(&api.read))
+                .await,
+        );
+    }
+    assert!(statuses[..10].iter().all(|a| a.status == 200));
+    let limited = statuses.last().expect("answers");
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.kind, "application/problem+json");
+    assert_eq!(
+        limited.json["type"],
+        "https://exist.dev/problems/rate-limited"
+    );
+    let retry: u64 = limited.headers["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=2).contains(&retry), "{retry}");
+    let (status, _, _) = api.get("/stats", Some(&api.admin)).await;
+    assert_eq!(status, 200, "another token is not held back");
+    let (status, _, _) = api.get("/health", None).await;
+    assert_eq!(status, 200, "health is not limited");
+}
+
+#[tokio::test]
+async fn threat_events_list_and_their_attributes() {
+    let api = start(Setup {
+        demo: true,
+        ..Setup::default()
+    })
+    .await;
+    let t = Some(api.read.as_str());
+    let (status, _, body) = api.get("/threat-events?q=PUBG", t).await;
+    assert_eq!(status, 200);
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    let uuid = items[0]["key"].as_str().expect("key");
+    assert_eq!(uuid, "5acc88e9-265c-4f22-9d2b-b702950d210f");
+    let (status, _, attrs) = api
+        .get(&format!("/threat-events/{uuid}/attributes"), t)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(attrs["source"], "misp-demo");
+    let items = attrs["items"].as_array().expect("attributes");
+    assert!(
+        items.iter().any(|a| a["type"] == "link"
+            && a["object"].is_null()
+            && a["value"]
+                .as_str()
+                .is_some_and(|v| v.contains("bleepingcomputer.com"))),
+        "the event's own link attribute"
+    );
+    assert!(
+        items.iter().any(|a| a["object"].is_string()),
+        "attributes inside objects carry the object's name"
+    );
+    let (status, kind, _) = api.get("/threat-events/no-such-uuid/attributes", t).await;
+    assert_eq!((status, kind.as_str()), (404, "application/problem+json"));
+    let (_, _, posts) = api.get("/posts?source=mastodon-demo", t).await;
+    assert_eq!(posts["items"].as_array().map(Vec::len), Some(8));
+}
+
+#[tokio::test]
+async fn answers_carry_the_security_headers() {
+    let api = api(false).await;
+    for path in ["/health", "/stats"] {
+        let a = api.call(reqwest::Method::GET, path, None).await;
+        assert_eq!(a.headers["x-content-type-options"], "nosniff", "{path}");
+        let csp = a.headers["content-security-policy"].to_str().expect("csp");
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     }
 }

@@ -40,6 +40,9 @@ pub enum AppError {
     /// A lookup named an enricher that does not exist.
     #[error("{0}")]
     UnknownEnricher(String),
+    /// The bundled demo data could not be loaded.
+    #[error("demo data: {0}")]
+    Demo(String),
 }
 
 /// Where exist's data and configuration are.

@@ -19,16 +19,19 @@
 
 mod catalogue;
 mod config;
+mod demo;
 pub mod enrich;
 mod error;
 mod exist;
 mod feeds;
+pub mod formats;
 mod http;
 pub mod inspect;
 pub mod scheduler;
 
 pub use catalogue::{Catalogue, builtin_specs};
 pub use config::{CONFIG_FILE, Config, ConfigError, SourceOverride};
+pub use demo::DemoReport;
 pub use enrich::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
 pub use error::{Error, Result};
 pub use exist::{AppError, Exist, LocalHits, LookupReport, OpenOptions, SourceListing};

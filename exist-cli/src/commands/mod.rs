@@ -2,6 +2,7 @@
 
 pub mod collect;
 pub mod db;
+pub mod demo;
 pub mod enrich;
 pub mod extract;
 pub mod import;

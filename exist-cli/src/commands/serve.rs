@@ -1,4 +1,4 @@
-//! `exist serve [--bind ADDR] [--no-auth]`: the web API and the scheduler,
+//! `exist serve [--bind ADDR] [--no-auth] [--demo]`: the web UI, the API and the scheduler,
 //! until Ctrl-C or SIGTERM. On a store without tokens it creates an admin
 //! token and prints it once (or stores `EXIST_ADMIN_TOKEN`).
 
@@ -23,10 +23,16 @@ pub struct Args {
     /// Mark the session cookie Secure (a TLS proxy is in front)
     #[arg(long)]
     secure_cookies: bool,
+    /// Load the bundled demo dataset first (real samples, works offline)
+    #[arg(long)]
+    demo: bool,
 }
 
 pub async fn run(ctx: &Context, args: Args) -> CmdResult {
     let exist = Arc::new(ctx.exist().await?);
+    if args.demo {
+        crate::commands::demo::load(&exist, false).await?;
+    }
     if !args.no_auth {
         let preset = std::env::var("EXIST_ADMIN_TOKEN").ok();
         match exist_server::first_admin_token(exist.store(), preset.as_deref()).await? {
