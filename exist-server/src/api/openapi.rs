@@ -29,6 +29,9 @@ use crate::AppState;
         super::sources::sources,
         super::sources::collect,
     ),
+    // Reached only through LookupReport's flattened map, which the
+    // automatic collection does not follow.
+    components(schemas(exist_core::Enrichment)),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
