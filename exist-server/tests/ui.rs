@@ -230,9 +230,12 @@ async fn pages_render_for_a_signed_in_reader_and_forms_need_csrf_and_scope() {
     let lookup = reader.get("/lookup?value=77.90.185.20").await.text;
     assert!(lookup.contains("ipsum"));
     assert!(lookup.contains("data-panel=\"/ui/enrich?value=77.90.185.20&amp;name=geoip\""));
-    let panel = reader.get("/ui/enrich?value=77.90.185.20&name=geoip").await;
+    let panel = reader.get("/ui/enrich?value=81.2.69.142&name=geoip").await;
     assert_eq!(panel.status, 200);
-    assert!(panel.text.contains("not configured"));
+    assert!(panel.text.contains("status-ok"), "{}", panel.text);
+    assert!(panel.text.contains("London"), "{}", panel.text);
+    let unknown = reader.get("/ui/enrich?value=81.2.69.142&name=nope").await;
+    assert_eq!(unknown.status, 404);
     let bad = reader.get("/lookup?value=invoice.pdf").await;
     assert_eq!(bad.status, 400);
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use exist_core::{Indicator, Record, ReputationEntry};
 use exist_sources::inspect::{InspectConfig, Inspector};
-use exist_sources::{Catalogue, Config, EnrichConfig, Enrichers, Exist, HttpConfig, HttpDriver};
+use exist_sources::{Catalogue, Config, Enrichers, Exist, HttpConfig, HttpDriver};
 use exist_store::{Scope, Store};
 use exist_tests::{fixture, sqlite_db};
 use serde_json::Value;
@@ -46,6 +46,24 @@ pub struct Server {
     _db: exist_tests::TestDb,
 }
 
+/// The test configuration: `cins` reads its fixture from a file; every
+/// enricher that would reach out to the network is off, and GeoIP reads
+/// MaxMind's test databases, so no test ever contacts a real host.
+pub fn config_toml() -> String {
+    let mut toml = format!(
+        "[sources.cins]\nurl = \"file://{}\"\n\n[enrich.geoip]\ncity_db = \"{}\"\nasn_db = \"{}\"\n",
+        fixture("feeds/cins/ci-badguys.sample.txt").display(),
+        fixture("geoip/GeoIP2-City-Test.mmdb").display(),
+        fixture("geoip/GeoLite2-ASN-Test.mmdb").display(),
+    );
+    for name in exist_sources::enrich::ENRICHERS {
+        if name != "geoip" {
+            toml.push_str(&format!("\n[enrich.{name}]\nenabled = false\n"));
+        }
+    }
+    toml
+}
+
 pub fn exist(
     home: &std::path::Path,
     store: Store,
@@ -54,7 +72,7 @@ pub fn exist(
 ) -> Arc<Exist> {
     let http = HttpDriver::new(HttpConfig::default()).expect("http");
     let catalogue = Catalogue::new(config, &|_| None, &http).expect("catalogue");
-    let enrichers = Enrichers::new(&EnrichConfig::default(), &|_| None).expect("enrichers");
+    let enrichers = Enrichers::new(&config.enrich, &|_| None).expect("enrichers");
     let inspector = Inspector::new(inspect, home).expect("inspector");
     Arc::new(Exist::from_parts(
         home.to_owned(),
@@ -89,11 +107,7 @@ pub async fn start(setup: Setup) -> Server {
             .expect("hostile entry");
     }
     let home = tempfile::tempdir().expect("home");
-    let config = Config::parse(&format!(
-        "[sources.cins]\nurl = \"file://{}\"\n",
-        fixture("feeds/cins/ci-badguys.sample.txt").display()
-    ))
-    .expect("config");
+    let config = Config::parse(&config_toml()).expect("config");
     let (read, _) = store
         .create_token("reader", Scope::Read)
         .await
