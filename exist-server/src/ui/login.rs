@@ -33,7 +33,12 @@ fn with_cookie(mut response: Response, value: &str) -> Response {
 }
 
 fn login_page(state: &AppState, headers: &HeaderMap, next: &str, error: Option<&str>) -> Response {
-    let Some(csrf) = random_token() else {
+    // The browser's login token is kept while it has one, so two tabs (or a
+    // page loaded twice) do not invalidate each other's form.
+    let kept = cookie(headers, LOGIN_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned);
+    let Some(csrf) = kept.or_else(random_token) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "no randomness").into_response();
     };
     let secure = over_tls(headers, state.options.secure_cookies);
