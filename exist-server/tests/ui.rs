@@ -209,9 +209,12 @@ async fn pages_render_for_a_signed_in_reader_and_forms_need_csrf_and_scope() {
         "/sources",
         "/search?q=ransomware",
         "/lookup?value=77.90.185.20",
+        "/reputation?source=sslbl",
+        "/lookup?value=115.21.224.117",
     ] {
         let page = reader.get(path).await;
         assert_eq!(page.status, 200, "{path}: {}", page.text);
+        assert!(!page.text.contains(">None<"), "{path}: a missing value shows as nothing");
         assert!(page.kind.starts_with("text/html"), "{path}");
         assert_eq!(page.headers["x-content-type-options"], "nosniff");
     }

@@ -33,13 +33,28 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "error.html",
 );
 
-/// An http(s) URL as given, else the empty string (no `javascript:` links).
-fn href(value: String) -> String {
-    let lower = value.trim_start().to_ascii_lowercase();
+/// An http(s) URL as given, else the empty string (no `javascript:` links;
+/// none or a number is no link either).
+fn href(value: Value) -> String {
+    let Some(url) = value.as_str() else {
+        return String::new();
+    };
+    let lower = url.trim_start().to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
-        value
+        url.to_owned()
     } else {
         String::new()
+    }
+}
+
+/// A text cut to `chars` characters, with an ellipsis when cut.
+fn short(value: String, chars: usize) -> String {
+    if value.chars().count() <= chars {
+        value
+    } else {
+        let mut cut: String = value.chars().take(chars).collect();
+        cut.push('…');
+        cut
     }
 }
 
@@ -68,6 +83,7 @@ impl Templates {
                 .map_err(|e| format!("{name}: {e}"))?;
         }
         env.add_filter("href", href);
+        env.add_filter("short", short);
         env.add_filter("pretty", pretty);
         env.add_filter("when", when);
         Ok(Self { env })
@@ -99,5 +115,45 @@ impl Templates {
         let mut response = self.page("error.html", ctx);
         *response.status_mut() = status;
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_urls_become_links() {
+        for url in ["https://x.example/a?b=1", "HTTP://x.example/"] {
+            assert_eq!(href(Value::from(url)), url);
+        }
+        for not in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:x",
+            "data:text/html,x",
+            "//x.example",
+            "/local",
+        ] {
+            assert_eq!(href(Value::from(not)), "", "{not}");
+        }
+        assert_eq!(href(Value::from(())), "");
+    }
+
+    #[test]
+    fn templates_escape_values_and_none_shows_as_nothing() {
+        let t = Templates::load().expect("templates");
+        let html = t
+            .render(
+                "error.html",
+                minijinja::context! { status => 400, message => "<b onclick=\"x\">&" },
+            )
+            .expect("render");
+        assert!(
+            html.contains("&lt;b onclick=&quot;x&quot;&gt;&amp;"),
+            "{html}"
+        );
+        assert!(!html.contains("<b onclick"));
+        assert_eq!(short("abcdef".into(), 3), "abc…");
+        assert_eq!(short("abc".into(), 3), "abc");
     }
 }
