@@ -214,7 +214,10 @@ async fn pages_render_for_a_signed_in_reader_and_forms_need_csrf_and_scope() {
     ] {
         let page = reader.get(path).await;
         assert_eq!(page.status, 200, "{path}: {}", page.text);
-        assert!(!page.text.contains(">None<"), "{path}: a missing value shows as nothing");
+        assert!(
+            !page.text.contains(">None<"),
+            "{path}: a missing value shows as nothing"
+        );
         assert!(page.kind.starts_with("text/html"), "{path}");
         assert_eq!(page.headers["x-content-type-options"], "nosniff");
     }
