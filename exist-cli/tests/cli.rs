@@ -216,3 +216,35 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+#[test]
+fn demo_load_stores_the_bundled_dataset_once() {
+    let home = tempfile::tempdir().expect("tmp");
+    let report = json_stdout(exist(home.path()).args(["demo", "load", "--json"]));
+    let runs = report["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 8);
+    assert!(runs.iter().all(|r| r["outcome"] == "ok"), "{report}");
+    let ipsum = runs.iter().find(|r| r["source"] == "ipsum").expect("ipsum");
+    assert_eq!(ipsum["new"], 393);
+    assert_eq!(
+        (report["events"].clone(), report["posts"].clone()),
+        (3.into(), 23.into())
+    );
+    let lookup = json_stdout(exist(home.path()).args(["lookup", "77.90.185.20", "--json"]));
+    assert_eq!(lookup["local"]["groups"][0]["source"], "ipsum");
+    let found = json_stdout(exist(home.path()).args(["search", "PUBG", "--json"]));
+    assert!(found.to_string().contains("misp-demo"), "{found}");
+
+    let again = json_stdout(exist(home.path()).args(["demo", "load", "--json"]));
+    let again = again["runs"].as_array().expect("runs");
+    assert!(
+        again
+            .iter()
+            .all(|r| r["outcome"] == "not_modified" && r["new"] == 0)
+    );
+    exist(home.path())
+        .args(["demo", "load"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("3 threat events, 23 posts"));
+}

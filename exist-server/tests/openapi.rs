@@ -337,3 +337,26 @@ async fn every_answer_validates_against_the_document() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_rate_limited_answer_validates_too() {
+    let api = start(Setup {
+        rate_per_minute: Some(60),
+        ..Setup::default()
+    })
+    .await;
+    let doc = document();
+    let mut last = 0;
+    for _ in 0..11 {
+        last = check(
+            &api,
+            &doc,
+            "get",
+            "/api/v1/stats",
+            "/stats",
+            Some(&api.read),
+        )
+        .await;
+    }
+    assert_eq!(last, 429);
+}

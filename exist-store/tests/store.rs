@@ -242,6 +242,34 @@ async fn stats_prune_and_runs() {
             days,
             [("2026-10-01".to_owned(), 2), ("2026-11-20".to_owned(), 2)]
         );
+        let per_source: Vec<(String, String, u64)> = stats
+            .by_source_day
+            .iter()
+            .map(|d| (d.source.clone(), d.day.to_string(), d.count))
+            .collect();
+        assert_eq!(
+            per_source,
+            [
+                ("a".to_owned(), "2026-10-01".to_owned(), 2),
+                ("b".to_owned(), "2026-11-20".to_owned(), 1),
+                ("mastodon".to_owned(), "2026-11-20".to_owned(), 1),
+            ]
+        );
+        let found = store.records_by_key(RecordKind::SocialPost, "1").await?;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].source, "mastodon");
+        assert!(
+            store
+                .records_by_key(RecordKind::SocialPost, "2")
+                .await?
+                .is_empty()
+        );
+        assert!(
+            store
+                .records_by_key(RecordKind::Exploit, "1")
+                .await?
+                .is_empty()
+        );
         let pruned = store.prune(new - Duration::days(7)).await?;
         assert_eq!(
             (pruned.reputation, pruned.records, pruned.indicators),

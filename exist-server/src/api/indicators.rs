@@ -86,6 +86,7 @@ pub struct SearchResults {
         (status = 200, description = "A page of hits", body = SearchResults),
         (status = 400, description = "No search text, or a bad cursor", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 pub async fn search(

@@ -116,6 +116,7 @@ pub fn listing(params: ListParams) -> Result<(ListFilter, u64, u64), Problem> {
         (status = 200, description = "A page of entries", body = ReputationPage),
         (status = 400, description = "A bad filter or cursor", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 pub async fn reputation(
@@ -161,6 +162,7 @@ macro_rules! record_route {
                 (status = 200, description = "A page of records", body = RecordPage),
                 (status = 400, description = "A bad filter or cursor", body = Problem, content_type = "application/problem+json"),
                 (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+                (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = [])))]
         pub async fn $name(
@@ -204,6 +206,7 @@ record_route!(news, "/api/v1/news", RecordKind::News, "news items");
     responses(
         (status = 200, description = "The event's attributes", body = AttributeList),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]

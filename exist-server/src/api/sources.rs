@@ -19,6 +19,7 @@ use crate::problem::Problem;
     responses(
         (status = 200, description = "Store-wide counts", body = Stats),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 pub async fn stats(State(state): State<AppState>) -> Result<Json<Stats>, Problem> {
@@ -43,6 +44,7 @@ pub struct SourceList {
     responses(
         (status = 200, description = "The sources", body = SourceList),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])))]
 pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, Problem> {
@@ -67,6 +69,7 @@ pub struct CollectResult {
     responses(
         (status = 200, description = "The run's status (a failed run is a status too)", body = CollectResult),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token is not an admin token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
     ),
