@@ -106,6 +106,12 @@ async fn running_a_source_needs_the_admin_scope() {
         .request(post, "/sources/nope/collect", Some(&api.admin))
         .await;
     assert_eq!(status, 404);
+    let (status, _, shown) = api.get("/sources/cins", Some(&api.read)).await;
+    assert_eq!(status, 200);
+    assert_eq!(shown["source"]["name"], "cins");
+    assert_eq!(shown["source"]["entries"], 40);
+    assert_eq!(shown["runs"][0]["outcome"], "ok");
+    assert_eq!(shown["runs"].as_array().map(Vec::len), Some(1));
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/news"),
     ("get", "/api/v1/stats"),
     ("get", "/api/v1/sources"),
+    ("get", "/api/v1/sources/{name}"),
     ("post", "/api/v1/sources/{name}/collect"),
 ];
 
@@ -300,6 +301,20 @@ async fn every_answer_validates_against_the_document() {
         ("get", "/api/v1/news", "/news".into(), None, 401),
         ("get", "/api/v1/stats", "/stats".into(), read, 200),
         ("get", "/api/v1/sources", "/sources".into(), read, 200),
+        (
+            "get",
+            "/api/v1/sources/{name}",
+            "/sources/cins".into(),
+            read,
+            200,
+        ),
+        (
+            "get",
+            "/api/v1/sources/{name}",
+            "/sources/nope".into(),
+            read,
+            404,
+        ),
         (
             "post",
             "/api/v1/sources/{name}/collect",

@@ -37,6 +37,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/news", get(listings::news))
         .route("/stats", get(sources::stats))
         .route("/sources", get(sources::sources))
+        .route("/sources/{name}", get(sources::source))
         .route("/sources/{name}/collect", post(sources::collect))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate));
     let api = Router::new()

@@ -27,6 +27,7 @@ use crate::AppState;
         super::listings::news,
         super::sources::stats,
         super::sources::sources,
+        super::sources::source,
         super::sources::collect,
     ),
     // Reached only through LookupReport's flattened map, which the

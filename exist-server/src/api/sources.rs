@@ -56,6 +56,49 @@ pub async fn sources(State(state): State<AppState>) -> Result<Json<SourceList>, 
     Ok(Json(SourceList { items }))
 }
 
+/// One source and its recent runs.
+#[derive(Serialize, ToSchema)]
+pub struct SourceStatus {
+    /// The source, as in the list.
+    source: SourceListing,
+    /// Its last 10 runs, newest first.
+    runs: Vec<SourceRunStatus>,
+}
+
+/// One source's state and its last 10 runs (as `exist sources show`).
+#[utoipa::path(get, path = "/api/v1/sources/{name}", tag = "sources",
+    params(("name" = String, Path, description = "The source's name")),
+    responses(
+        (status = 200, description = "The source and its runs", body = SourceStatus),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the token's rate limit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn source(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Json<SourceStatus>, Problem> {
+    let listing = state
+        .exist
+        .sources()
+        .await
+        .map_err(|e| Problem::internal(&e))?
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| Problem::not_found(format!("no source named {name:?}")))?;
+    let runs = state
+        .exist
+        .store()
+        .runs(Some(&name), 10)
+        .await
+        .map_err(|e| Problem::internal(&e))?;
+    Ok(Json(SourceStatus {
+        source: listing,
+        runs,
+    }))
+}
+
 /// What running sources did.
 #[derive(Serialize, ToSchema)]
 pub struct CollectResult {
