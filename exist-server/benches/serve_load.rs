@@ -10,24 +10,12 @@
 //! 9 lookups in 10 are of stored addresses, 1 in 10 of absent ones.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use exist_sources::inspect::{InspectConfig, Inspector};
 use exist_sources::{Catalogue, Config, EnrichConfig, Enrichers, Exist, HttpConfig, HttpDriver};
-use exist_store::{Scope, Store};
-
-/// The `i`-th stored address, spread over 11.0.0.0–210.255.255.255.
-fn ip(i: u64) -> String {
-    let x = (i.wrapping_mul(2_654_435_761) % (200 << 24)) as u32 + (11 << 24);
-    std::net::Ipv4Addr::from(x).to_string()
-}
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use exist_store::Scope;
+use exist_tests::bench::{env_u64, spread_ipv4, store_of_addresses};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -40,26 +28,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let n = env("EXIST_BENCH_N", 1_000_000);
-    let rate = env("EXIST_BENCH_RATE", 500).max(1);
-    let seconds = env("EXIST_BENCH_SECONDS", 30).max(1);
+    let n = env_u64("EXIST_BENCH_N", 1_000_000);
+    let rate = env_u64("EXIST_BENCH_RATE", 500).max(1);
+    let seconds = env_u64("EXIST_BENCH_SECONDS", 30).max(1);
 
     let dir = tempfile::tempdir()?;
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let store = Store::open(&url).await?;
-    let list: String = (0..n).map(|i| ip(i) + "\n").collect();
-    let t = Instant::now();
-    store
-        .import_list(
-            std::io::Cursor::new(list.into_bytes()),
-            "bench",
-            chrono::Utc::now(),
-        )
-        .await?;
-    eprintln!("stored {n} addresses in {:.1} s", t.elapsed().as_secs_f64());
+    let store = store_of_addresses(dir.path(), n).await?;
     let (token, _) = store.create_token("bench", Scope::Read).await?;
 
     let home = dir.path().join("home");
@@ -92,7 +66,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Warm-up: connections and the page cache.
     for i in 0..200 {
         let _ = client
-            .get(format!("{base}/{}", ip(i * 7919)))
+            .get(format!("{base}/{}", spread_ipv4(i * 7919)))
             .bearer_auth(&token)
             .send()
             .await;
@@ -108,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let value = if i % 10 == 9 {
             format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255)
         } else {
-            ip((i * 104_729) % n)
+            spread_ipv4((i * 104_729) % n)
         };
         let req = client.get(format!("{base}/{value}")).bearer_auth(&token);
         tasks.push(tokio::spawn(async move {

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use exist_core::Indicator;
 use exist_sources::{EnrichConfig, EnrichOptions, EnricherSettings, Enrichers};
-use exist_store::Store;
+use exist_tests::bench::{env_u64, spread_ipv4, store_of_addresses};
 use exist_tests::dns::{DnsServer, Name, RData, RecordType};
 use hickory_proto::rr::rdata::PTR;
 
@@ -26,39 +26,12 @@ async fn ptr_responder() -> Result<DnsServer, Box<dyn std::error::Error>> {
     )
 }
 
-/// The `i`-th benchmark address, spread over 11.0.0.0–210.255.255.255.
-fn ip(i: u64) -> String {
-    let x = (i.wrapping_mul(2_654_435_761) % (200 << 24)) as u32 + (11 << 24);
-    std::net::Ipv4Addr::from(x).to_string()
-}
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n = env("EXIST_BENCH_N", 1_000_000);
-    let lookups = env("EXIST_BENCH_LOOKUPS", 20_000);
+    let n = env_u64("EXIST_BENCH_N", 1_000_000);
+    let lookups = env_u64("EXIST_BENCH_LOOKUPS", 20_000);
     let dir = tempfile::tempdir()?;
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    let store = Store::open(&url).await?;
-    let list: String = (0..n).map(|i| ip(i) + "\n").collect();
-    let t = Instant::now();
-    store
-        .import_list(
-            std::io::Cursor::new(list.into_bytes()),
-            "bench",
-            chrono::Utc::now(),
-        )
-        .await?;
-    eprintln!("stored {n} addresses in {:.1} s", t.elapsed().as_secs_f64());
+    let store = store_of_addresses(dir.path(), n).await?;
 
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/geoip");
     let mut enrichers = BTreeMap::new();
@@ -91,9 +64,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sample: Vec<Indicator> = (0..1000u64)
         .map(|i| {
             if i % 2 == 0 {
-                ip(i * 997 % n.max(1))
+                spread_ipv4(i * 997 % n.max(1))
             } else {
-                ip(n + i)
+                spread_ipv4(n + i)
             }
         })
         .map(|v| Indicator::parse(&v))

@@ -6,6 +6,7 @@
 //! the server and dropped by [`TestDb::cleanup`], so tests run in parallel.
 //! A backend without a URL is skipped with a message saying so.
 
+pub mod bench;
 pub mod dns;
 mod http;
 

@@ -37,13 +37,25 @@ fn filters(params: &ListParams) -> minijinja::Value {
     }
 }
 
-pub async fn reputation(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Query(params): Query<ListParams>,
-) -> Response {
+/// What a listing page needs from its query: the filters to show in the
+/// form, the ones to keep in the next-page link, and the store's filter,
+/// limit and offset (or the error page for a bad filter).
+struct Prepared {
+    shown: minijinja::Value,
+    link: ListParams,
+    filter: exist_store::ListFilter,
+    limit: u64,
+    offset: u64,
+}
+
+fn prepare(
+    state: &AppState,
+    session: &Session,
+    params: ListParams,
+    nav: &str,
+) -> Result<Prepared, Response> {
     let shown = filters(&params);
-    let link_params = ListParams {
+    let link = ListParams {
         source: params.source.clone(),
         kind: params.kind.clone(),
         since: params.since.clone(),
@@ -51,33 +63,50 @@ pub async fn reputation(
         q: params.q.clone(),
         ..ListParams::default()
     };
-    let (filter, limit, offset) = match listing(params) {
-        Ok(f) => f,
-        Err(p) => {
-            return state.templates.error(
-                StatusCode::BAD_REQUEST,
-                &p.detail,
-                base(&session, "reputation"),
-            );
-        }
+    let (filter, limit, offset) = listing(params).map_err(|p| {
+        state
+            .templates
+            .error(StatusCode::BAD_REQUEST, &p.detail, base(session, nav))
+    })?;
+    Ok(Prepared {
+        shown,
+        link,
+        filter,
+        limit,
+        offset,
+    })
+}
+
+impl Prepared {
+    /// The next page's link, when there is one.
+    fn next(&self, has_more: bool) -> Option<String> {
+        has_more.then(|| page_link(&self.link, &(self.offset + self.limit).to_string()))
+    }
+}
+
+pub async fn reputation(
+    State(state): State<AppState>,
+    Extension(session): Extension<Session>,
+    Query(params): Query<ListParams>,
+) -> Response {
+    let p = match prepare(&state, &session, params, "reputation") {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let page = match state
         .exist
         .store()
-        .reputation_page(&filter, limit, offset)
+        .reputation_page(&p.filter, p.limit, p.offset)
         .await
     {
-        Ok(p) => p,
+        Ok(page) => page,
         Err(e) => return failed(&state, &session, &e),
     };
-    let next = page
-        .has_more
-        .then(|| page_link(&link_params, &(offset + limit).to_string()));
     state.templates.page(
         "list.html",
         minijinja::context! {
             title => "Reputation", path => "/reputation", reputation => true,
-            items => page.items, next, filters => shown,
+            next => p.next(page.has_more), items => page.items, filters => p.shown,
             ..base(&session, "reputation")
         },
     )
@@ -91,40 +120,25 @@ async fn records(
     title: &str,
     path: &str,
 ) -> Response {
-    let shown = filters(&params);
-    let link_params = ListParams {
-        source: params.source.clone(),
-        since: params.since.clone(),
-        until: params.until.clone(),
-        q: params.q.clone(),
-        ..ListParams::default()
-    };
     let nav = path.trim_start_matches('/');
-    let (filter, limit, offset) = match listing(params) {
-        Ok(f) => f,
-        Err(p) => {
-            return state
-                .templates
-                .error(StatusCode::BAD_REQUEST, &p.detail, base(&session, nav));
-        }
+    let p = match prepare(&state, &session, params, nav) {
+        Ok(p) => p,
+        Err(r) => return r,
     };
     let page = match state
         .exist
         .store()
-        .records_page(kind, &filter, limit, offset)
+        .records_page(kind, &p.filter, p.limit, p.offset)
         .await
     {
-        Ok(p) => p,
+        Ok(page) => page,
         Err(e) => return failed(&state, &session, &e),
     };
-    let next = page
-        .has_more
-        .then(|| page_link(&link_params, &(offset + limit).to_string()));
     state.templates.page(
         "list.html",
         minijinja::context! {
             title, path, reputation => false, record_kind => kind.as_str(),
-            items => page.items, next, filters => shown,
+            next => p.next(page.has_more), items => page.items, filters => p.shown,
             ..base(&session, nav)
         },
     )

@@ -6,10 +6,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::check_csrf;
 use super::session::{
     LOGIN_COOKIE, SESSION_COOKIE, Session, cookie, over_tls, random_token, same_secret, set_cookie,
 };
+use super::{CsrfForm, check_csrf};
 use crate::AppState;
 
 #[derive(Deserialize, Default)]
@@ -115,11 +115,6 @@ pub async fn submit(
         response,
         &set_cookie(LOGIN_COOKIE, "", "Strict", "/login", secure),
     )
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 pub async fn logout(

@@ -1,25 +1,18 @@
-//! The search box, the lookup page of an indicator (local hits, one panel
-//! per enricher loaded on its own), and a URL's inspection: screenshot,
-//! escaped HTML source, download of the fetched body. The inspection files
-//! are found through the stored inspection of the URL asked for, never from
-//! a path in the request, and only under the home's `inspections/`.
+//! The search box and the lookup page of an indicator: local hits, one panel
+//! per enricher loaded on its own, and for a URL its stored inspection
+//! (`inspection.rs` serves the inspection's files).
 
 use axum::Extension;
-use axum::body::Body;
-use axum::extract::{Form, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use exist_core::{Indicator, IndicatorKind};
 use exist_sources::EnrichOptions;
-use exist_store::Scope;
 use serde::Deserialize;
 
 use super::session::Session;
-use super::{base, check_csrf, check_scope, failed, urlencode};
+use super::{base, failed, urlencode};
 use crate::AppState;
-
-/// The most of an HTML source the source view shows.
-const SOURCE_VIEW_BYTES: usize = 1024 * 1024;
 
 #[derive(Deserialize)]
 pub struct SearchParams {
@@ -164,159 +157,5 @@ pub async fn enrich_panel(
     state.templates.page(
         "enrich_panel.html",
         minijinja::context! { name => params.name, enrichment, fields },
-    )
-}
-
-#[derive(Deserialize)]
-pub struct InspectForm {
-    url: String,
-    csrf: String,
-}
-
-/// Inspects a URL now (admin: it fetches from the outside and writes files).
-pub async fn inspect(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Form(form): Form<InspectForm>,
-) -> Response {
-    if let Err(r) = check_csrf(&state, &session, &form.csrf) {
-        return r;
-    }
-    if let Err(r) = check_scope(&state, &session, Scope::Admin) {
-        return r;
-    }
-    match state.exist.inspect_url(&form.url, true).await {
-        Ok((inspection, _)) => {
-            Redirect::to(&format!("/lookup?value={}", urlencode(&inspection.url))).into_response()
-        }
-        Err(exist_sources::AppError::Inspect(why)) => state.templates.error(
-            StatusCode::BAD_GATEWAY,
-            &format!("The inspection failed: {why}"),
-            base(&session, "search"),
-        ),
-        Err(e) => failed(&state, &session, &e),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct UrlParam {
-    url: String,
-}
-
-/// The stored inspection of a URL and the file `pick` names in it.
-async fn inspection_file(
-    state: &AppState,
-    session: &Session,
-    url: &str,
-    pick: fn(&exist_sources::inspect::Inspection) -> Option<&str>,
-) -> Result<(exist_sources::inspect::Inspection, std::path::PathBuf), Response> {
-    let not_found = || {
-        state.templates.error(
-            StatusCode::NOT_FOUND,
-            "No such file: inspect the URL first.",
-            base(session, "search"),
-        )
-    };
-    let inspection = match state.exist.stored_inspection(url).await {
-        Ok(Some(i)) => i,
-        Ok(None) | Err(exist_sources::AppError::Inspect(_)) => return Err(not_found()),
-        Err(e) => return Err(failed(state, session, &e)),
-    };
-    let path = pick(&inspection)
-        .and_then(|p| state.exist.inspection_file(p))
-        .ok_or_else(not_found)?;
-    Ok((inspection, path))
-}
-
-async fn read(
-    state: &AppState,
-    session: &Session,
-    path: &std::path::Path,
-) -> Result<Vec<u8>, Response> {
-    tokio::fs::read(path)
-        .await
-        .map_err(|e| failed(state, session, &e))
-}
-
-pub async fn screenshot(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Query(params): Query<UrlParam>,
-) -> Response {
-    let (_, path) = match inspection_file(&state, &session, &params.url, |i| {
-        i.screenshot_path.as_deref()
-    })
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    match read(&state, &session, &path).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, "image/png")], bytes).into_response(),
-        Err(r) => r,
-    }
-}
-
-/// The fetched body, always as a download of opaque bytes.
-pub async fn body(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Query(params): Query<UrlParam>,
-) -> Response {
-    let (inspection, path) = match inspection_file(&state, &session, &params.url, |i| {
-        Some(i.body_path.as_str())
-    })
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let bytes = match read(&state, &session, &path).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let name = format!(
-        "attachment; filename=\"inspection-{}.bin\"",
-        &inspection.sha256.get(..16).unwrap_or("body")
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        Body::from(bytes),
-    )
-        .into_response()
-}
-
-/// The fetched body as text, escaped, in a page.
-pub async fn source(
-    State(state): State<AppState>,
-    Extension(session): Extension<Session>,
-    Query(params): Query<UrlParam>,
-) -> Response {
-    let (inspection, path) = match inspection_file(&state, &session, &params.url, |i| {
-        Some(i.body_path.as_str())
-    })
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let bytes = match read(&state, &session, &path).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let cut = bytes.len() > SOURCE_VIEW_BYTES;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SOURCE_VIEW_BYTES)]).into_owned();
-    state.templates.page(
-        "source_view.html",
-        minijinja::context! {
-            inspection,
-            encoded => urlencode(&inspection.url),
-            text,
-            cut,
-            ..base(&session, "search")
-        },
     )
 }

@@ -4,13 +4,15 @@
 //!
 //! - `login.rs`: sign in with an API token, sign out;
 //! - `dashboard.rs`: counts, 30-day activity per source, latest entries, health;
-//! - `lookup.rs`: the search box, lookup pages, enricher panels, URL inspections;
+//! - `lookup.rs`: the search box, lookup pages, enricher panels;
+//! - `inspection.rs`: inspecting a URL, the inspection's screenshot, source, body;
 //! - `lists.rs`: the tracker pages with filters and paging;
 //! - `sources.rs`: source status and "run now";
 //! - `session.rs`, `render.rs`, `assets.rs`: sessions and CSRF, templates, files.
 
 mod assets;
 mod dashboard;
+mod inspection;
 mod lists;
 mod login;
 mod lookup;
@@ -36,10 +38,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/search", get(lookup::search))
         .route("/lookup", get(lookup::page))
         .route("/ui/enrich", get(lookup::enrich_panel))
-        .route("/inspect", post(lookup::inspect))
-        .route("/inspection/screenshot", get(lookup::screenshot))
-        .route("/inspection/body", get(lookup::body))
-        .route("/inspection/source", get(lookup::source))
+        .route("/inspect", post(inspection::inspect))
+        .route("/inspection/screenshot", get(inspection::screenshot))
+        .route("/inspection/body", get(inspection::body))
+        .route("/inspection/source", get(inspection::source))
         .route("/reputation", get(lists::reputation))
         .route("/threat-events", get(lists::threat_events))
         .route("/posts", get(lists::posts))
@@ -103,6 +105,13 @@ async fn require_session(State(state): State<AppState>, mut req: Request, next: 
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     response
+}
+
+/// A form that carries nothing but its CSRF token.
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    /// The session's CSRF token, from the page the form came from.
+    pub csrf: String,
 }
 
 /// Refuses a form whose CSRF token is not the session's.

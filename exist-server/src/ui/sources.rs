@@ -5,10 +5,9 @@ use axum::Extension;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use exist_store::Scope;
-use serde::Deserialize;
 
 use super::session::Session;
-use super::{base, check_csrf, check_scope, failed};
+use super::{CsrfForm, base, check_csrf, check_scope, failed};
 use crate::AppState;
 
 pub async fn page(
@@ -22,11 +21,6 @@ pub async fn page(
         ),
         Err(e) => failed(&state, &session, &e),
     }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 pub async fn collect(
