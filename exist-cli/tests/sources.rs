@@ -537,7 +537,7 @@ fn http_get(addr: &str, path: &str, token: Option<&str>) -> (u16, String) {
 
 #[cfg(unix)]
 #[test]
-fn serve_prints_a_first_admin_token_once_and_answers_with_it() {
+fn serve_demo_prints_a_first_admin_token_once_and_answers_with_it() {
     use std::io::BufRead;
     let home = tempfile::tempdir().expect("tmp");
     let mut config = String::new();
@@ -558,7 +558,7 @@ fn serve_prints_a_first_admin_token_once_and_answers_with_it() {
         .env("EXIST_HOME", home.path())
         .env_remove("EXIST_DATABASE_URL")
         .env_remove("EXIST_ADMIN_TOKEN")
-        .args(["serve", "--bind", &addr])
+        .args(["serve", "--bind", &addr, "--demo"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("serve");
@@ -578,7 +578,17 @@ fn serve_prints_a_first_admin_token_once_and_answers_with_it() {
     assert_eq!(status, 401);
     let (status, body) = http_get(&addr, "/api/v1/stats", Some(&token));
     assert_eq!(status, 200, "{body}");
-    assert_eq!(json_of(body.as_bytes())["indicators"], 0);
+    let stats = json_of(body.as_bytes());
+    assert_eq!(stats["indicators"], 767, "the demo data: {stats}");
+    assert_eq!(stats["records_by_kind"]["threat_event"], 3);
+    let (status, _) = http_get(&addr, "/", None);
+    assert_eq!(
+        status, 303,
+        "the UI sends a signed-out browser to the login page"
+    );
+    let (status, page) = http_get(&addr, "/login", None);
+    assert_eq!(status, 200);
+    assert!(page.contains("Sign in"));
     std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
