@@ -77,3 +77,17 @@ def test_errors_map_to_their_classes(tmp_path):
     with pytest.raises(exist.StoreError):
         exist.Exist.open(database_url="postgres://nobody@127.0.0.1:1/none", home=tmp_path / "h")
     assert issubclass(exist.StoreError, exist.ExistError)
+
+
+def test_results_go_straight_into_pandas(ipsum_db):
+    import pandas as pd
+
+    hits = pd.DataFrame(ipsum_db.search("77.", limit=10))
+    assert list(hits.columns) == ["kind", "source", "title", "last_seen"]
+    assert len(hits) == 10 and set(hits["source"]) == {"ipsum"}
+    assert hits["title"].str.contains("77.", regex=False).all()
+    sources = pd.DataFrame(ipsum_db.sources())
+    assert {"name", "enabled", "entries"} <= set(sources.columns)
+    assert int(sources.loc[sources["name"] == "ipsum", "entries"].iloc[0]) == 393
+    per_day = pd.DataFrame(ipsum_db.stats()["by_source_day"])
+    assert list(per_day["source"]) == ["ipsum"] and int(per_day["count"].sum()) == 393
