@@ -18,6 +18,9 @@ pub const SESSION_COOKIE: &str = "exist_session";
 pub const LOGIN_COOKIE: &str = "exist_login";
 /// How long a session lasts.
 const LIFETIME: Duration = Duration::from_secs(12 * 3600);
+/// The most sessions kept; past it the one closest to its end is dropped
+/// (bounds memory under `--no-auth`, where every new browser gets one).
+const MAX_SESSIONS: usize = 10_000;
 
 /// A signed-in browser.
 #[derive(Debug, Clone)]
@@ -65,6 +68,13 @@ impl Sessions {
         if let Ok(mut map) = self.map.lock() {
             let now = Instant::now();
             map.retain(|_, s| s.expires > now);
+            while map.len() >= MAX_SESSIONS {
+                let Some(oldest) = map.values().min_by_key(|s| s.expires).map(|s| s.id.clone())
+                else {
+                    break;
+                };
+                map.remove(&oldest);
+            }
             map.insert(session.id.clone(), session.clone());
         }
         Some(session)
@@ -114,4 +124,48 @@ pub fn over_tls(headers: &HeaderMap, configured: bool) -> bool {
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_random_bounded_and_end() {
+        let sessions = Sessions::default();
+        let first = sessions.create(Scope::Read).expect("session");
+        assert_eq!(first.id.len(), 64);
+        assert_ne!(first.id, first.csrf);
+        assert!(sessions.get(&first.id).is_some());
+        for _ in 0..MAX_SESSIONS {
+            sessions.create(Scope::Read).expect("session");
+        }
+        assert!(sessions.get(&first.id).is_none(), "the oldest made room");
+        assert_eq!(
+            sessions.map.lock().map(|m| m.len()).unwrap_or(0),
+            MAX_SESSIONS
+        );
+        let last = sessions.create(Scope::Admin).expect("session");
+        sessions.remove(&last.id);
+        assert!(sessions.get(&last.id).is_none());
+        assert!(
+            same_secret("abc", "abc") && !same_secret("abc", "abd") && !same_secret("abc", "ab")
+        );
+    }
+
+    #[test]
+    fn cookies_are_read_and_written_with_their_flags() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; exist_session=xyz; b=2".parse().expect("header"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&h, "c"), None);
+        assert_eq!(
+            set_cookie(SESSION_COOKIE, "xyz", "Lax", "/", true),
+            "exist_session=xyz; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+        assert!(set_cookie(SESSION_COOKIE, "", "Lax", "/", false).contains("Max-Age=0"));
+    }
 }
