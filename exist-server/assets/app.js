@@ -1,6 +1,8 @@
 // exist web UI: loads each enricher panel of a lookup page on its own, so a
-// slow enricher never blocks the page. The fragments are rendered and escaped
-// by the server; nothing from a feed is ever turned into markup here.
+// slow enricher never blocks the page; and sends the API docs page's "try"
+// forms. The fragments are rendered and escaped by the server; API answers
+// are shown with textContent. Nothing from a feed is ever turned into markup
+// here.
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -21,4 +23,33 @@ document.addEventListener("DOMContentLoaded", () => {
         panel.replaceChildren(p);
       });
   }
+});
+
+// The API docs page: each route's form sends one request with the token
+// typed at the top of the page and shows the status and the JSON answer.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.try");
+  if (!form) return;
+  event.preventDefault();
+  let path = form.dataset.path;
+  const query = new URLSearchParams();
+  for (const input of form.querySelectorAll("input[data-name]")) {
+    if (input.dataset.in === "path") {
+      path = path.replace("{" + input.dataset.name + "}", encodeURIComponent(input.value));
+    } else if (input.value !== "") {
+      query.append(input.dataset.name, input.value);
+    }
+  }
+  const url = path + (query.toString() ? "?" + query : "");
+  const token = document.getElementById("api-token");
+  const headers = token && token.value ? { Authorization: "Bearer " + token.value.trim() } : {};
+  const out = form.querySelector(".answer");
+  out.textContent = form.dataset.method + " " + url + " …";
+  fetch(url, { method: form.dataset.method, headers, credentials: "omit" })
+    .then((r) => r.text().then((body) => {
+      let shown = body;
+      try { shown = JSON.stringify(JSON.parse(body), null, 2); } catch (_) { /* not JSON */ }
+      out.textContent = r.status + " " + r.statusText + "\n" + shown;
+    }))
+    .catch((e) => { out.textContent = "failed: " + e; });
 });

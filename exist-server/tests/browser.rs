@@ -3,7 +3,7 @@
 //! indicator (defanged), see its lookup page with its local hits and an
 //! enricher panel loaded by the page's script; and feed entries holding
 //! `<script>`, `<img onerror>` and `javascript:` render as text while
-//! nothing of them executes.
+//! nothing of them executes; the API docs page sends a request.
 
 mod common;
 
@@ -165,6 +165,41 @@ async fn sign_in_search_and_hostile_entries_stay_inert() {
             assert!(text.contains("javascript:window.__xss='href'"), "{path}");
         }
     }
+    // The API docs page sends a request with the token typed into it.
+    page.goto(format!("{}/api/v1/docs", server.root))
+        .await
+        .expect("docs");
+    until(&page, "!!document.querySelector('#api-token')").await;
+    page.find_element("#api-token")
+        .await
+        .expect("token field")
+        .click()
+        .await
+        .expect("click")
+        .type_str(&server.read)
+        .await
+        .expect("type");
+    let form = "form[data-path='/api/v1/indicators/{value}']";
+    page.find_element(&format!("{form} input[data-name=value]"))
+        .await
+        .expect("value field")
+        .click()
+        .await
+        .expect("click")
+        .type_str("77.90.185.20")
+        .await
+        .expect("type");
+    page.find_element(&format!("{form} button"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("click");
+    let answer = format!("document.querySelector(\"{form} .answer\").textContent");
+    until(&page, &format!("{answer}.startsWith('200')")).await;
+    let text: String = eval(&page, &answer).await;
+    assert!(text.contains("\"source\": \"ipsum\""), "{text}");
+
     assert!(
         tokio::time::timeout(Duration::from_millis(200), dialogs.next())
             .await
