@@ -17,10 +17,19 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// Where to go after signing in: a path on this site only (no open redirect).
+/// Where to go after signing in: a path on this site only (no open
+/// redirect; browsers drop tabs and newlines, so `/\t/evil.example` would be
+/// `//evil.example`, and read `\` as `/`).
 fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -132,4 +141,28 @@ pub async fn logout(
         Redirect::to("/login").into_response(),
         &set_cookie(SESSION_COOKIE, "", "Lax", "/", secure),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        for ok in ["/", "/sources", "/lookup?value=1.2.3.4&x=%2F%2F"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/\n/x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
