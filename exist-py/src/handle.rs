@@ -3,11 +3,10 @@
 //! GIL while the library works, so other Python threads run meanwhile;
 //! one `Exist` may be used from several threads at once.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use exist_core::{Indicator, NoProgress};
+use exist_core::Indicator;
 use exist_sources::{EnrichOptions, OpenOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -125,15 +124,7 @@ impl Exist {
         let names: Vec<String> = names.extract()?;
         let exist = self.exist()?;
         let runs = block_on(py, async move {
-            let feeds = exist.select(&names, names.is_empty(), None)?;
-            let mut runs = BTreeMap::new();
-            for feed in &feeds {
-                runs.insert(
-                    feed.spec().name.clone(),
-                    exist.collect(feed, &NoProgress).await?,
-                );
-            }
-            Ok::<_, exist_sources::AppError>(runs)
+            exist.run_sources(&names, names.is_empty()).await
         })?
         .map_err(errors::app)?;
         to_py(py, &runs)

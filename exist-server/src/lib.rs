@@ -127,11 +127,8 @@ pub fn router(exist: Arc<Exist>, options: ServeOptions) -> Result<Router, ServeE
     };
     Ok(Router::new()
         .merge(api::routes(state.clone()))
-        .merge(ui::routes(state.clone()))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            security::headers,
-        )))
+        .merge(ui::routes(state))
+        .layer(axum::middleware::from_fn(security::headers)))
 }
 
 /// Serves on `listener` until `shutdown` completes.

@@ -4,12 +4,10 @@
 //! content types (nosniff), not to frame the pages, and not to send the
 //! page address to other sites.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
-
-use crate::AppState;
 
 /// The Content-Security-Policy of every answer: our own scripts, styles and
 /// images only; no inline script, no plugins, no framing, forms to us only.
@@ -18,7 +16,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
      frame-ancestors 'none'; base-uri 'none'";
 
 /// Middleware adding the security headers.
-pub async fn headers(State(_state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {

@@ -388,6 +388,23 @@ impl Exist {
         Ok(self.store.collect_with(feed, progress).await?)
     }
 
+    /// Runs the sources `names` (disabled ones too), or with `all` every
+    /// enabled one, one after another, and returns each run's status by
+    /// name (a failed run is a status, not an error; an unknown name is
+    /// [`AppError::Config`]).
+    pub async fn run_sources(
+        &self,
+        names: &[String],
+        all: bool,
+    ) -> Result<std::collections::BTreeMap<String, SourceRunStatus>, AppError> {
+        let mut runs = std::collections::BTreeMap::new();
+        for feed in &self.select(names, all, None)? {
+            let status = self.collect(feed, &exist_core::NoProgress).await?;
+            runs.insert(feed.spec().name.clone(), status);
+        }
+        Ok(runs)
+    }
+
     /// The scheduler over every enabled source, running them into this store.
     pub fn scheduler(&self) -> crate::scheduler::Scheduler {
         let sources = self

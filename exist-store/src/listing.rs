@@ -168,11 +168,7 @@ impl Store {
         offset: u64,
     ) -> Result<Page<RecordItem>> {
         let backend = self.backend();
-        let mut sql = Sql::new(
-            backend,
-            "SELECT source, record_key, title, observed_at, first_seen, last_seen, sightings, body \
-             FROM records WHERE kind = ",
-        );
+        let mut sql = Sql::new(backend, RECORD_SELECT);
         sql.bind(kind.as_str().to_owned());
         if let Some(source) = &filter.source {
             sql.push(" AND source = ").bind(source.clone());
@@ -215,11 +211,7 @@ impl Store {
         kind: exist_core::RecordKind,
         key: &str,
     ) -> Result<Vec<RecordItem>> {
-        let mut sql = Sql::new(
-            self.backend(),
-            "SELECT source, record_key, title, observed_at, first_seen, last_seen, sightings, body \
-             FROM records WHERE kind = ",
-        );
+        let mut sql = Sql::new(self.backend(), RECORD_SELECT);
         sql.bind(kind.as_str().to_owned())
             .push(" AND record_key = ")
             .bind(key.to_owned())
@@ -230,8 +222,11 @@ impl Store {
     }
 }
 
-/// A [`RecordItem`] from a row of (source, record_key, title, observed_at,
-/// first_seen, last_seen, sightings, body).
+/// The columns [`record_item`] reads, up to the record kind's placeholder.
+const RECORD_SELECT: &str = "SELECT source, record_key, title, observed_at, first_seen, \
+     last_seen, sightings, body FROM records WHERE kind = ";
+
+/// A [`RecordItem`] from a row of [`RECORD_SELECT`].
 fn record_item(row: &sea_orm::QueryResult) -> Result<RecordItem> {
     let ctx = "reading records";
     let body: String = row.try_get_by_index(7).ctx(ctx)?;

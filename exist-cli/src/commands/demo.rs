@@ -12,7 +12,7 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Load the demo dataset (loading it again only adds sightings)
+    /// Load the demo dataset (loading it again stores nothing new)
     Load {
         /// Print the report as JSON
         #[arg(long)]

@@ -98,9 +98,17 @@ const FREE_TEXT_TYPES: &[&str] = &["comment", "text", "other", "email-body", "em
 impl ThreatEvent {
     /// Every attribute, inside objects or not.
     pub fn all_attributes(&self) -> impl Iterator<Item = &ThreatAttribute> {
-        self.attributes
-            .iter()
-            .chain(self.objects.iter().flat_map(|o| o.attributes.iter()))
+        self.attributes_with_object().map(|(_, a)| a)
+    }
+
+    /// Every attribute with the name of the object it is in (`None` for the
+    /// event's own): the event's own first, then each object's in order.
+    pub fn attributes_with_object(&self) -> impl Iterator<Item = (Option<&str>, &ThreatAttribute)> {
+        self.attributes.iter().map(|a| (None, a)).chain(
+            self.objects
+                .iter()
+                .flat_map(|o| o.attributes.iter().map(move |a| (Some(o.name.as_str()), a))),
+        )
     }
 }
 

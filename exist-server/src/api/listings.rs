@@ -228,20 +228,13 @@ pub async fn threat_event_attributes(
     else {
         return Err(Problem::not_found(format!("no threat event {uuid}")));
     };
-    let mut items: Vec<EventAttribute> = event
-        .attributes
-        .iter()
-        .map(|a| EventAttribute {
-            object: None,
+    let items = event
+        .attributes_with_object()
+        .map(|(object, a)| EventAttribute {
+            object: object.map(str::to_owned),
             attribute: a.clone(),
         })
         .collect();
-    for object in &event.objects {
-        items.extend(object.attributes.iter().map(|a| EventAttribute {
-            object: Some(object.name.clone()),
-            attribute: a.clone(),
-        }));
-    }
     Ok(Json(AttributeList {
         source,
         info: event.info,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
-use exist_core::{NoProgress, SourceRunStatus};
+use exist_core::SourceRunStatus;
 use exist_sources::SourceListing;
 use exist_store::{Scope, Stats};
 use serde::Serialize;
@@ -132,18 +132,12 @@ pub async fn run_source(
     state: &AppState,
     name: &str,
 ) -> Result<BTreeMap<String, SourceRunStatus>, Problem> {
-    let feeds = state
+    state
         .exist
-        .select(&[name.to_owned()], false, None)
-        .map_err(|e| Problem::not_found(e.to_string()))?;
-    let mut runs = BTreeMap::new();
-    for feed in &feeds {
-        let status = state
-            .exist
-            .collect(feed, &NoProgress)
-            .await
-            .map_err(|e| Problem::internal(&e))?;
-        runs.insert(feed.spec().name.clone(), status);
-    }
-    Ok(runs)
+        .run_sources(&[name.to_owned()], false)
+        .await
+        .map_err(|e| match e {
+            exist_sources::AppError::Config(why) => Problem::not_found(why.to_string()),
+            other => Problem::internal(&other),
+        })
 }

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use exist_sources::inspect::Inspection;
 use exist_store::Scope;
 use serde::Deserialize;
+use tokio::io::AsyncReadExt;
 
 use super::session::Session;
 use super::{base, check_csrf, check_scope, failed, urlencode};
@@ -57,12 +58,14 @@ pub struct UrlParam {
 }
 
 /// The stored inspection of a URL and the contents of the file `pick`
-/// names in it (404 when there is none, or it is not under `inspections/`).
+/// names in it, at most `max` bytes (404 when there is none, or it is not
+/// under `inspections/`).
 async fn inspection_bytes(
     state: &AppState,
     session: &Session,
     url: &str,
     pick: fn(&Inspection) -> Option<&str>,
+    max: u64,
 ) -> Result<(Inspection, Vec<u8>), Response> {
     let not_found = || {
         state.templates.error(
@@ -79,9 +82,12 @@ async fn inspection_bytes(
     let path = pick(&inspection)
         .and_then(|p| state.exist.inspection_file(p))
         .ok_or_else(not_found)?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| failed(state, session, &e))?;
+    let mut bytes = Vec::new();
+    let read = async {
+        let file = tokio::fs::File::open(&path).await?;
+        file.take(max).read_to_end(&mut bytes).await
+    };
+    read.await.map_err(|e| failed(state, session, &e))?;
     Ok((inspection, bytes))
 }
 
@@ -90,9 +96,13 @@ pub async fn screenshot(
     Extension(session): Extension<Session>,
     Query(params): Query<UrlParam>,
 ) -> Response {
-    let (_, bytes) = match inspection_bytes(&state, &session, &params.url, |i| {
-        i.screenshot_path.as_deref()
-    })
+    let (_, bytes) = match inspection_bytes(
+        &state,
+        &session,
+        &params.url,
+        |i| i.screenshot_path.as_deref(),
+        u64::MAX,
+    )
     .await
     {
         Ok(f) => f,
@@ -107,9 +117,13 @@ pub async fn body(
     Extension(session): Extension<Session>,
     Query(params): Query<UrlParam>,
 ) -> Response {
-    let (inspection, bytes) = match inspection_bytes(&state, &session, &params.url, |i| {
-        Some(i.body_path.as_str())
-    })
+    let (inspection, bytes) = match inspection_bytes(
+        &state,
+        &session,
+        &params.url,
+        |i| Some(i.body_path.as_str()),
+        u64::MAX,
+    )
     .await
     {
         Ok(f) => f,
@@ -135,9 +149,14 @@ pub async fn source(
     Extension(session): Extension<Session>,
     Query(params): Query<UrlParam>,
 ) -> Response {
-    let (inspection, bytes) = match inspection_bytes(&state, &session, &params.url, |i| {
-        Some(i.body_path.as_str())
-    })
+    // One byte past the view tells whether the body was longer.
+    let (inspection, bytes) = match inspection_bytes(
+        &state,
+        &session,
+        &params.url,
+        |i| Some(i.body_path.as_str()),
+        SOURCE_VIEW_BYTES as u64 + 1,
+    )
     .await
     {
         Ok(f) => f,
