@@ -267,6 +267,22 @@ impl Exist {
         &self.enrichers
     }
 
+    /// The answers of the enrichers `options` selects for `indicator`, all
+    /// at once, each under its own timeout (an unknown name in `only` is
+    /// [`AppError::UnknownEnricher`]).
+    pub async fn enrich(
+        &self,
+        indicator: &exist_core::Indicator,
+        options: &EnrichOptions,
+    ) -> Result<Vec<exist_core::Enrichment>, AppError> {
+        if let Some(only) = options.only.as_deref() {
+            self.enrichers
+                .check_names(only)
+                .map_err(AppError::UnknownEnricher)?;
+        }
+        Ok(self.enrichers.enrich(&self.store, indicator, options).await)
+    }
+
     /// Everything known about `indicator`: the store's hits and, with
     /// `enrich`, every applicable enricher's answer — all at once; a slow
     /// enricher delays only its own part, up to its timeout.
@@ -275,20 +291,15 @@ impl Exist {
         indicator: &exist_core::Indicator,
         enrich: Option<&EnrichOptions>,
     ) -> Result<LookupReport, AppError> {
-        if let Some(only) = enrich.and_then(|o| o.only.as_deref()) {
-            self.enrichers
-                .check_names(only)
-                .map_err(AppError::UnknownEnricher)?;
-        }
         let local = self.store.lookup(indicator);
         let remote = async {
             match enrich {
-                Some(options) => self.enrichers.enrich(&self.store, indicator, options).await,
-                None => Vec::new(),
+                Some(options) => self.enrich(indicator, options).await,
+                None => Ok(Vec::new()),
             }
         };
         let (local, remote) = tokio::join!(local, remote);
-        let local = local?;
+        let (local, remote) = (local?, remote?);
         Ok(LookupReport {
             indicator: indicator.clone(),
             local: LocalHits {

@@ -129,16 +129,16 @@ pub async fn enrich_panel(
         only: Some(vec![params.name.clone()]),
         refresh: false,
     };
-    let enrichers = state.exist.enrichers();
-    if let Err(why) = enrichers.check_names(std::slice::from_ref(&params.name)) {
-        return state
-            .templates
-            .error(StatusCode::NOT_FOUND, &why, base(&session, ""));
-    }
     // Only the enricher: the page has the store's hits already.
-    let answers = enrichers
-        .enrich(state.exist.store(), &indicator, &options)
-        .await;
+    let answers = match state.exist.enrich(&indicator, &options).await {
+        Ok(a) => a,
+        Err(exist_sources::AppError::UnknownEnricher(why)) => {
+            return state
+                .templates
+                .error(StatusCode::NOT_FOUND, &why, base(&session, ""));
+        }
+        Err(e) => return failed(&state, &session, &e),
+    };
     let enrichment = answers.iter().find(|e| e.enricher == params.name);
     let fields: Vec<(String, String)> = enrichment
         .and_then(|e| e.data.as_ref())
